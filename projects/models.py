@@ -1,0 +1,79 @@
+"""Projects: research, evaluations, capacity building and the programmes that hold them."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from unumn.models import DatePrecision, Entry, EntryQuerySet, choices_constraint
+
+
+class ProjectType(models.TextChoices):
+    RESEARCH = "research", "Research project"
+    IMPACT_EVALUATION = "impact_evaluation", "Impact evaluation"
+    CAPACITY_BUILDING = "capacity_building", "Capacity building"
+    RESEARCH_PROGRAMME = "research_programme", "Programme"
+    POLICY_ENGAGEMENT = "policy_engagement", "Policy engagement"
+
+
+class ProjectState(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ONGOING = "ongoing", "Ongoing"
+    COMPLETED = "completed", "Completed"
+
+
+class Project(Entry):
+    """A piece of the network's work that runs over time.
+
+    A programme is a project that others are ``part_of`` (UNU-MERIT's capacity
+    building holds MIMAK, ENIGMMA and MOBILAZE).
+    """
+
+    ProjectType = ProjectType
+
+    State = ProjectState
+
+    project_type = models.CharField(
+        "type", max_length=20, choices=ProjectType.choices, default=ProjectType.RESEARCH
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, blank=True, help_text="Leave empty if not known."
+    )
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True, help_text="Not before the start.")
+    duration_months = models.PositiveSmallIntegerField(
+        "duration (months)",
+        null=True,
+        blank=True,
+        help_text="Planned length when the exact dates are not known, e.g. 42 for 3.5 years.",
+    )
+    url = models.URLField("external link", blank=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    KIND = Entry.Kind.PROJECT
+
+    class Meta:
+        ordering = [models.F("date").desc(nulls_last=True), "title"]
+        constraints = [
+            choices_constraint("project_type", ProjectType, name="project_type_valid"),
+            choices_constraint("state", ProjectState, name="project_state_valid", allow_blank=True),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="project_end_not_before_start",
+            ),
+        ]
+
+    def derive_fields(self):
+        super().derive_fields()
+        if self.start:
+            self.date, self.date_precision = self.start, DatePrecision.DAY
+
+    @property
+    def duration_label(self):
+        """'3.5 years', '18 months'."""
+        months = self.duration_months
+        if not months:
+            return ""
+        if months % 6 == 0 and months >= 12:
+            years = months / 12
+            return f"{years:g} year{'s' if years != 1 else ''}"
+        return f"{months} month{'s' if months != 1 else ''}"

@@ -1,0 +1,180 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events.models import Event
+from projects.models import Project
+from publications.models import Publication
+from tests.factories import (
+    in_future,
+    make_draft,
+    make_event,
+    make_institute,
+    make_project,
+    make_publication,
+    make_theme,
+)
+from unumn.models import Contribution, Entry, Institute, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_integrity_error(save):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        save()
+
+
+class TestConstraints:
+    def test_project_end_not_before_start(self):
+        project = make_project()
+        assert_integrity_error(
+            lambda: Project.objects.filter(pk=project.pk).update(
+                start=datetime.date(2018, 1, 1), end=datetime.date(2017, 1, 1)
+            )
+        )
+
+    def test_event_end_not_before_start_in_database(self):
+        event = make_event(start_date=datetime.date(2018, 2, 15))
+        assert_integrity_error(
+            lambda: Event.objects.filter(pk=event.pk).update(end_date=datetime.date(2018, 2, 14))
+        )
+
+    def test_event_end_not_before_start_in_forms(self):
+        event = Event(title="x", slug="x", start_date=datetime.date(2018, 2, 15))
+        event.end_date = datetime.date(2018, 2, 1)
+        with pytest.raises(ValidationError, match="event_end_not_before_start"):
+            event.full_clean()
+
+    def test_unique_slug_across_kinds(self):
+        make_project(slug="same")
+        with pytest.raises(ValidationError):
+            make_publication(slug="same")
+
+    def test_year_must_be_plausible(self):
+        entry = make_publication()
+        assert_integrity_error(
+            lambda: Entry.objects.filter(pk=entry.pk).update(date=datetime.date(1066, 1, 1))
+        )
+
+    def test_kind_is_constrained(self):
+        entry = make_publication()
+        assert_integrity_error(lambda: Entry.objects.filter(pk=entry.pk).update(kind="podcast"))
+
+    def test_status_is_constrained(self):
+        entry = make_publication()
+        assert_integrity_error(lambda: Entry.objects.filter(pk=entry.pk).update(status="live"))
+
+    def test_published_entry_always_has_a_publish_time(self):
+        entry = make_publication()
+        assert entry.publish_at is not None
+        assert_integrity_error(lambda: Entry.objects.filter(pk=entry.pk).update(publish_at=None))
+
+    def test_choice_fields_of_subclasses_are_constrained(self):
+        project, publication, event = make_project(), make_publication(), make_event()
+        assert_integrity_error(
+            lambda: Project.objects.filter(pk=project.pk).update(project_type="x")
+        )
+        assert_integrity_error(
+            lambda: Publication.objects.filter(pk=publication.pk).update(publication_status="x")
+        )
+        assert_integrity_error(lambda: Event.objects.filter(pk=event.pk).update(event_type="x"))
+
+    def test_doi_unique_when_given(self):
+        make_publication(doi="10.1/abc")
+        make_publication(doi="")
+        make_publication(doi="")
+        with pytest.raises(ValidationError):
+            make_publication(doi="10.1/abc")
+
+    def test_contributor_listed_once_per_role(self):
+        from tests.factories import make_person
+
+        entry, person = make_publication(), make_person()
+        Contribution.objects.create(entry=entry, person=person, role="editor")
+        Contribution.objects.create(entry=entry, person=person, role="author")
+        assert_integrity_error(
+            lambda: Contribution.objects.create(entry=entry, person=person, role="editor")
+        )
+
+    def test_institute_acronym_unique_but_optional(self):
+        make_institute(acronym="")
+        make_institute(acronym="")
+        make_institute(acronym="UNU-X")
+        assert_integrity_error(lambda: make_institute(acronym="UNU-X"))
+
+    def test_invalid_time_zone_is_a_form_error(self):
+        event = Event(title="x", slug="tz-test", timezone="Mars/Olympus")
+        with pytest.raises(ValidationError, match="time zone"):
+            event.full_clean()
+
+
+class TestEntry:
+    def test_kind_follows_the_subclass(self):
+        assert make_project().kind == "project"
+        assert make_publication().kind == "publication"
+        assert make_event().kind == "event"
+
+    def test_specific_returns_the_subclass(self):
+        event = make_event(venue="Hall")
+        entry = Entry.objects.get(pk=event.pk)
+        assert type(entry.specific) is Event
+        assert entry.specific.venue == "Hall"
+
+    def test_absolute_url_by_kind(self):
+        event = make_event(slug="an-event")
+        assert Entry.objects.get(pk=event.pk).get_absolute_url() == "/events/an-event/"
+
+    def test_event_date_follows_its_first_day(self):
+        event = make_event(
+            start_date=datetime.date(2017, 10, 5), end_date=datetime.date(2017, 10, 6)
+        )
+        assert event.date == datetime.date(2017, 10, 5)
+        assert event.date_label == "5–6 October 2017"
+
+    @pytest.mark.parametrize(
+        ("precision", "label"),
+        [("day", "1 April 2017"), ("month", "April 2017"), ("year", "2017")],
+    )
+    def test_date_shown_as_precisely_as_known(self, precision, label):
+        entry = make_publication(date=datetime.date(2017, 4, 1), date_precision=precision)
+        assert entry.date_label == label
+
+    def test_duration_label(self):
+        assert make_project(duration_months=42).duration_label == "3.5 years"
+        assert make_project(duration_months=12).duration_label == "1 year"
+        assert make_project(duration_months=7).duration_label == "7 months"
+
+
+class TestVisibility:
+    def test_drafts_and_reviews_are_not_published(self):
+        draft = make_draft()
+        review = make_publication(status=Entry.Status.REVIEW)
+        assert not Entry.objects.published().filter(pk__in=[draft.pk, review.pk]).exists()
+
+    def test_future_publish_time_stays_hidden_until_it_passes(self):
+        scheduled = make_publication(publish_at=in_future(hours=2))
+        assert not Entry.objects.published().filter(pk=scheduled.pk).exists()
+        later = timezone.now() + datetime.timedelta(hours=3)
+        assert Entry.objects.published(now=later).filter(pk=scheduled.pk).exists()
+
+    def test_for_institutes(self):
+        a, b = make_institute(), make_institute()
+        entry = make_publication(institutes=[a, b])
+        make_publication(institutes=[b])
+        assert list(Entry.objects.for_institutes([a])) == [entry.entry_ptr]
+
+
+class TestTheme:
+    def test_theme_is_the_tag_of_entries(self):
+        theme = make_theme(name="Remittances")
+        entry = make_publication(themes=[theme])
+        assert list(entry.themes.all()) == [theme]
+        assert list(
+            Theme.objects.get(pk=theme.pk).themed_entries.values_list("content_object", flat=True)
+        ) == [entry.pk]
+
+    def test_institute_str_falls_back_to_name(self):
+        assert str(Institute(name="UNU Office", acronym="")) == "UNU Office"

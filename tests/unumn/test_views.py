@@ -1,0 +1,212 @@
+"""Every public page answers, shows only public entries, and costs a fixed number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from events.models import Event
+from tests.factories import (
+    in_future,
+    make_draft,
+    make_event,
+    make_institute,
+    make_person,
+    make_project,
+    make_publication,
+    make_theme,
+)
+from unumn.models import Contribution, Entry, Institute, Person, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def public_urls():
+    urls = ["/", "/institutes/", "/themes/", "/people/", "/projects/", "/publications/", "/events/"]
+    urls += [i.get_absolute_url() for i in Institute.objects.all()]
+    urls += [t.get_absolute_url() for t in Theme.objects.all()]
+    urls += [p.get_absolute_url() for p in Person.objects.all()]
+    urls += [e.get_absolute_url() for e in Entry.objects.all()]
+    return urls
+
+
+def test_every_public_page_answers(client):
+    urls = public_urls()
+    assert len(urls) > 60
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"INVALID_TEMPLATE_VARIABLE" not in response.content, url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/institutes/no-such-institute/",
+        "/themes/no-such-theme/",
+        "/people/nobody/",
+        "/projects/no-such-project/",
+        "/publications/no-such-publication/",
+        "/events/no-such-event/",
+        "/no/such/page/",
+        # An entry's slug under the wrong kind is not found either.
+        "/events/cd4d-impact-evaluation/",
+    ],
+)
+def test_unknown_addresses_are_404_pages(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+def test_institute_pages_show_their_work_from_the_paper(client):
+    wider = client.get("/institutes/unu-wider/").content.decode()
+    assert "United Nations University World – Institute for Development Economics Research" in wider
+    assert "Migration Governance and Policy in the Global South" in wider
+    assert "Migration and Mobility" in wider
+    merit = client.get("/institutes/unu-merit/").content.decode()
+    assert "Connecting Diaspora for Development" in merit
+    assert "Congolese Refugees in Rwanda" in merit
+    gcm = client.get("/institutes/unu-gcm/").content.decode()
+    assert "Why Prejudice is a Global Security Threat" in gcm
+
+
+def test_home_page_shows_the_network(client):
+    page = client.get("/").content.decode()
+    assert "United Nations University Migration Network" in page
+    for acronym in ("UNU-MERIT", "UNU-WIDER", "UNU-GCM"):
+        assert acronym in page
+    assert "Sixteenth Coordination Meeting" in page  # a recent event
+
+
+def test_event_page_shows_its_facts(client):
+    page = client.get("/events/wider-development-conference-migration-mobility-2017/")
+    text = page.content.decode()
+    assert "5–6 October 2017" in text
+    assert "221" in text
+    assert "Accra" in text and "Ghana" in text
+    assert "African Research Universities Alliance" in text
+
+
+def test_detail_page_shows_people_in_order_and_relations_both_ways(client):
+    text = client.get("/publications/migration-governance-global-south/").content.decode()
+    assert text.index("Rachel M. Gisselquist") < text.index("Finn Tarp")
+    assert "Migration and Mobility" in text  # related conference
+    conference = client.get("/events/wider-development-conference-migration-mobility-2017/")
+    assert "Migration Governance and Policy in the Global South" in conference.content.decode()
+
+
+def test_markdown_bodies_are_sanitised(client):
+    entry = make_publication(
+        body="Hello <script>alert(1)</script> [x](javascript:alert(1)) **bold**",
+        slug="unsafe",
+    )
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert "<strong>bold</strong>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "javascript:" not in html
+
+
+class TestUnpublishedEntriesAreInvisible:
+    @pytest.fixture
+    def hidden(self):
+        theme = make_theme(name="Hidden theme")
+        institute = Institute.objects.get(slug="unu-wider")
+        person = make_person(family_name="Hiddenperson")
+        entries = [
+            make_draft(title="Xyzzy draft", institutes=[institute], themes=[theme]),
+            make_publication(
+                title="Xyzzy in review", status=Entry.Status.REVIEW, institutes=[institute]
+            ),
+            make_event(title="Xyzzy scheduled", publish_at=in_future(), institutes=[institute]),
+        ]
+        for entry in entries:
+            Contribution.objects.create(entry=entry, person=person)
+        return entries, theme, person
+
+    def test_detail_pages_are_404(self, client, hidden):
+        for entry in hidden[0]:
+            assert client.get(entry.get_absolute_url()).status_code == 404
+
+    def test_lists_do_not_show_or_count_them(self, client, hidden):
+        entries, theme, person = hidden
+        for url in (
+            "/",
+            "/publications/",
+            "/events/",
+            "/institutes/unu-wider/",
+            theme.get_absolute_url(),
+            person.get_absolute_url(),
+        ):
+            assert b"Xyzzy" not in client.get(url).content, url
+        assert client.get("/themes/").context["themes"].get(pk=theme.pk).entry_count == 0
+
+    def test_a_public_entry_does_not_list_a_hidden_related_one(self, client, hidden):
+        public = make_publication(slug="public-one")
+        public.related.add(*hidden[0])
+        hidden[0][0].parts.add(public)  # hidden container
+        page = client.get(public.get_absolute_url()).content
+        assert b"Xyzzy" not in page
+
+
+def make_many(count):
+    institute = Institute.objects.filter(slug="busy").first() or make_institute(slug="busy")
+    theme = Theme.objects.filter(slug="busy-theme").first() or make_theme(slug="busy-theme")
+    person = Person.objects.filter(slug="busy-person").first() or make_person(slug="busy-person")
+    for _ in range(count):
+        for factory in (make_project, make_publication, make_event):
+            entry = factory(institutes=[institute], themes=[theme, make_theme()])
+            Contribution.objects.create(entry=entry, person=person)
+    return institute, theme, person
+
+
+# (page, address, most queries it may cost)
+LIST_PAGES = [
+    ("home", lambda: reverse("home"), 14),
+    ("institute list", lambda: reverse("institutes:list"), 2),
+    ("institute page", lambda: reverse("institutes:detail", args=["busy"]), 5),
+    ("theme list", lambda: reverse("themes:list"), 2),
+    ("theme page", lambda: reverse("themes:detail", args=["busy-theme"]), 4),
+    ("people", lambda: reverse("people:list"), 2),
+    ("person page", lambda: reverse("people:detail", args=["busy-person"]), 4),
+    ("projects", lambda: reverse("projects:list"), 4),
+    ("publications", lambda: reverse("publications:list"), 4),
+    ("events", lambda: reverse("events:list"), 7),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "budget"), LIST_PAGES, ids=[p[0] for p in LIST_PAGES])
+def test_list_pages_cost_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, name, url, budget
+):
+    make_many(3)
+    with django_assert_max_num_queries(budget):
+        assert client.get(url()).status_code == 200
+    make_many(30)
+    with django_assert_max_num_queries(budget):
+        assert client.get(url()).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["projects", "publications", "events"])
+def test_detail_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries, model):
+    factory = {"projects": make_project, "publications": make_publication, "events": make_event}
+    entry = factory[model]()
+    for _ in range(25):
+        other = make_publication(themes=[make_theme()])
+        entry.related.add(other)
+        Contribution.objects.create(entry=entry, person=make_person())
+        make_publication(part_of=entry)
+    with django_assert_max_num_queries(14):
+        assert client.get(entry.get_absolute_url()).status_code == 200
+
+
+def test_events_are_split_into_upcoming_and_past(client):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    soon = make_event(title="Soon", start_date=today + datetime.timedelta(days=10))
+    response = client.get("/events/")
+    assert soon in list(response.context["upcoming"])
+    assert Event.objects.get(slug="sixteenth-coordination-meeting-international-migration") in list(
+        response.context["entries"]
+    )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class UnumnConfig(AppConfig):
+    """The network core: vocabulary (institutes, people, organisations, themes,
+    countries), the shared ``Entry`` base and the cross-kind public pages."""
+
+    name = "unumn"
+    verbose_name = "Network"

@@ -1,0 +1,525 @@
+"""The network core: its vocabulary and the one ``Entry`` base.
+
+``Entry`` is concrete and every content type (``projects.Project``,
+``publications.Publication``, ``events.Event``) extends it by multi-table
+inheritance, as Wagtail's ``Page`` is extended. The catalogue, its facet
+counts and its search index are therefore single queries over one table;
+``Entry.specific`` reaches the subclass when a page needs its own fields.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from unumn.dates import format_partial_date
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+
+def choices_constraint(field, choices, *, name, allow_blank=False):
+    """A check constraint that keeps ``field`` inside ``choices`` in the database."""
+    values = list(choices.values)
+    if allow_blank:
+        values.append("")
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
+
+
+class Region(models.TextChoices):
+    """UN M49 regions."""
+
+    AFRICA = "Africa", "Africa"
+    AMERICAS = "Americas", "Americas"
+    ASIA = "Asia", "Asia"
+    EUROPE = "Europe", "Europe"
+    OCEANIA = "Oceania", "Oceania"
+
+
+class Country(models.Model):
+    """A country or area of ISO 3166-1, placed in its UN M49 region.
+
+    The alpha-2 code is the primary key, so filtering entries by country
+    needs no join to this table. Kosovo carries the user-assigned code XK.
+    """
+
+    code = models.CharField(
+        "ISO code",
+        max_length=2,
+        primary_key=True,
+        help_text="ISO 3166-1 alpha-2 code in capitals, e.g. GH for Ghana.",
+    )
+    name = models.CharField(max_length=100, unique=True)
+    m49 = models.CharField("UN M49 code", max_length=3, blank=True)
+    region = models.CharField(max_length=10, choices=Region.choices, blank=True)
+    subregion = models.CharField("sub-region", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name_plural = "countries"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_alpha2"
+            ),
+            choices_constraint("region", Region, name="country_region_valid", allow_blank=True),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class InstituteKind(models.TextChoices):
+    NETWORK = "network", "Network"
+    INSTITUTE = "institute", "Institute"
+    OFFICE = "office", "Office"
+
+
+class Institute(models.Model):
+    """A member of the network: the network itself, a UNU institute, or a UNU office."""
+
+    Kind = InstituteKind
+
+    slug = models.SlugField(
+        unique=True,
+        max_length=60,
+        help_text="Web address of the institute page, e.g. unu-wider.",
+    )
+    acronym = models.CharField(
+        max_length=30, blank=True, help_text="Short name, e.g. UNU-WIDER. Leave empty if none."
+    )
+    name = models.CharField(max_length=200, help_text="Full official name.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INSTITUTE)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One plain sentence shown in lists."
+    )
+    description = models.TextField(
+        blank=True, help_text="Shown on the institute page. Markdown: **bold**, [link](url), lists."
+    )
+    city = models.CharField(max_length=100, blank=True)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="institutes"
+    )
+    website = models.URLField(blank=True)
+    order = models.PositiveSmallIntegerField(
+        default=100, help_text="Position in institute lists; lower comes first."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            choices_constraint("kind", InstituteKind, name="institute_kind_valid"),
+            models.UniqueConstraint(
+                fields=["acronym"], condition=~Q(acronym=""), name="institute_acronym_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("institutes:detail", kwargs={"slug": self.slug})
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+
+class Person(models.Model):
+    """A researcher, editor, author, organiser or speaker."""
+
+    slug = models.SlugField(unique=True, max_length=120)
+    name = models.CharField(
+        max_length=200, help_text="Name as it should be displayed, e.g. Rachel M. Gisselquist."
+    )
+    given_name = models.CharField(
+        max_length=100, blank=True, help_text="Used in citations, e.g. Rachel M."
+    )
+    family_name = models.CharField(
+        max_length=100, help_text="Used for sorting and in citations, e.g. Gisselquist."
+    )
+    institute = models.ForeignKey(
+        Institute,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        help_text="The network institute this person works with, if any.",
+    )
+    bio = models.TextField(blank=True, help_text="Short biography. Markdown allowed.")
+
+    class Meta:
+        verbose_name_plural = "people"
+        ordering = ["family_name", "given_name", "slug"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:detail", kwargs={"slug": self.slug})
+
+
+class OrganisationKind(models.TextChoices):
+    UN_SYSTEM = "un_system", "UN system"
+    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
+    GOVERNMENT = "government", "Government"
+    ACADEMIC = "academic", "Academic"
+    CIVIL_SOCIETY = "civil_society", "Civil society"
+    PUBLISHER = "publisher", "Publisher"
+
+
+class Organisation(models.Model):
+    """A partner, funder, commissioner, publisher or organiser outside the network."""
+
+    Kind = OrganisationKind
+
+    slug = models.SlugField(unique=True, max_length=120)
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
+    )
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [choices_constraint("kind", OrganisationKind, name="organisation_kind_valid")]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+
+class ThemeKind(models.TextChoices):
+    TOPIC = "topic", "Topic"
+    FRAMEWORK = "framework", "Policy framework"
+
+
+class Theme(TagBase):
+    """A curated theme: the one tagging vocabulary of projects, publications and events.
+
+    A django-taggit tag (``TagBase``) with a description and a kind, so policy
+    frameworks (SDG target 10.7, the Global Compact for Migration) can be told
+    apart from research topics.
+    """
+
+    Kind = ThemeKind
+
+    description = models.TextField(blank=True, help_text="Shown on the theme page.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TOPIC)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [choices_constraint("kind", ThemeKind, name="theme_kind_valid")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("themes:detail", kwargs={"slug": self.slug})
+
+
+class ThemedEntry(ItemBase):
+    """Links an entry to a theme with real foreign keys (taggit's custom-through
+    pattern), so filtering by theme joins on integers, not a generic relation."""
+
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_entries")
+    content_object = models.ForeignKey("Entry", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "theme of entry"
+        verbose_name_plural = "themes of entries"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="themed_entry_unique")
+        ]
+
+
+def published_q(prefix="", now=None):
+    """The one rule of public visibility, as a ``Q`` usable across relations:
+    ``published_q("entries__")`` counts only an institute's public entries."""
+    return Q(
+        **{
+            f"{prefix}status": EntryStatus.PUBLISHED,
+            f"{prefix}publish_at__lte": now or timezone.now(),
+        }
+    )
+
+
+class EntryQuerySet(models.QuerySet):
+    """The read vocabulary every public view composes."""
+
+    def published(self, now=None):
+        """Entries the public may see: published, with their publish time passed."""
+        return self.filter(published_q(now=now))
+
+    def for_institutes(self, institutes):
+        """Entries of any of the given institutes (objects or ids)."""
+        return self.filter(institutes__in=institutes).distinct()
+
+    def for_cards(self):
+        """Load what an entry card shows (institutes, themes) in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "institutes", queryset=Institute.objects.only("slug", "acronym", "name")
+            ),
+            "themes",
+        )
+
+    def newest_first(self):
+        return self.order_by(models.F("date").desc(nulls_last=True), "-publish_at", "-pk")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class EntryKind(models.TextChoices):
+    PROJECT = "project", "Project"
+    PUBLICATION = "publication", "Publication"
+    EVENT = "event", "Event"
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class Entry(models.Model):
+    """What the network publishes: the concrete base of projects, publications and events.
+
+    ``kind`` is denormalised from the subclass so lists and facets filter
+    without joining the subclass tables. ``date`` is the date that sorts the
+    entry (a project's start, a publication's date, an event's first day);
+    ``date_precision`` records how much of it is known, so "April 2017" is
+    never shown as "1 April 2017".
+    """
+
+    Kind = EntryKind
+
+    Status = EntryStatus
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        unique=True,
+        max_length=120,
+        help_text="The last part of the page address. Letters, numbers and hyphens; unique.",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, editable=False)
+    summary = models.CharField(
+        max_length=400,
+        blank=True,
+        help_text="One or two plain sentences shown in lists, search results and link previews.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="The full text. Markdown: **bold**, *italic*, [link](https://…), - lists.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published entries appear on the public site.",
+    )
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        help_text=(
+            "When a published entry goes public. Leave empty to publish at once when the status "
+            "is set to published; a future time keeps it off the site until then."
+        ),
+    )
+    featured = models.BooleanField(default=False, help_text="Highlight on the home page.")
+    date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date that sorts this entry. Leave empty if unknown.",
+    )
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the date is known: a month shows as 'April 2017', a year as '2017'.",
+    )
+    institutes = models.ManyToManyField(
+        Institute, related_name="entries", help_text="The network institutes responsible."
+    )
+    themes = TaggableManager(
+        through=ThemedEntry, blank=True, related_name="entries", help_text="Themes of this entry."
+    )
+    countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="entries",
+        help_text="Countries the work is about or takes place in.",
+    )
+    contributors = models.ManyToManyField(
+        Person, through="Contribution", blank=True, related_name="entries"
+    )
+    organisations = models.ManyToManyField(
+        Organisation, through="Involvement", blank=True, related_name="entries"
+    )
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Other entries a reader should see; the link shows on both pages.",
+    )
+    part_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="parts",
+        help_text="The programme, collection or series this entry belongs to.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    # Set by each subclass; stored in ``kind``.
+    KIND = None
+
+    class Meta:
+        verbose_name_plural = "entries"
+        ordering = [models.F("date").desc(nulls_last=True), "title"]
+        constraints = [
+            choices_constraint("kind", EntryKind, name="entry_kind_valid"),
+            choices_constraint("status", EntryStatus, name="entry_status_valid"),
+            choices_constraint("date_precision", DatePrecision, name="entry_date_precision_valid"),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True)
+                | Q(
+                    date__gte=datetime.date(MIN_YEAR, 1, 1),
+                    date__lte=datetime.date(MAX_YEAR, 12, 31),
+                ),
+                name="entry_date_year_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(publish_at__isnull=False),
+                name="entry_published_has_publish_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "status", "publish_at"], name="entry_kind_visible_idx"),
+            models.Index(fields=["date"], name="entry_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(f"{self.kind}s:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Derived before constraints are validated, so full_clean() sees the saved values.
+        self.derive_fields()
+
+    def derive_fields(self):
+        """Fill the fields that follow from others: the kind, and the publish time of
+        an entry published without one. Subclasses derive their sort ``date``."""
+        if self.KIND:
+            self.kind = self.KIND
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+
+    @cached_property
+    def specific(self):
+        """This entry as its own kind (Project, Publication or Event)."""
+        if type(self) is not Entry:
+            return self
+        return getattr(self, self.kind)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def date_label(self):
+        return format_partial_date(self.date, self.date_precision)
+
+
+class ContributionRole(models.TextChoices):
+    AUTHOR = "author", "Author"
+    EDITOR = "editor", "Editor"
+    ORGANISER = "organiser", "Organiser"
+    RESEARCHER = "researcher", "Researcher"
+    SPEAKER = "speaker", "Speaker"
+
+
+class Contribution(models.Model):
+    """A person's part in an entry, in the order the entry lists its people."""
+
+    Role = ContributionRole
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="contributions")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contributions")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.AUTHOR)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the list of names.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "person", "role"], name="contribution_unique_role"
+            ),
+            choices_constraint("role", ContributionRole, name="contribution_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display().lower()})"
+
+
+class InvolvementRole(models.TextChoices):
+    COMMISSIONED_BY = "commissioned_by", "Commissioned by"
+    FUNDED_BY = "funded_by", "Funded by"
+    PARTNER = "partner", "Partner"
+    CO_ORGANISER = "co_organiser", "Co-organiser"
+    ORGANISER = "organiser", "Organiser"
+    PUBLISHER = "publisher", "Publisher"
+
+
+class Involvement(models.Model):
+    """An organisation's part in an entry: commissioner, funder, partner, publisher…"""
+
+    Role = InvolvementRole
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="involvements")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="involvements"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "organisation", "role"], name="involvement_unique_role"
+            ),
+            choices_constraint("role", InvolvementRole, name="involvement_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.organisation}"

@@ -1,0 +1,195 @@
+"""Public pages of the network core: home, institutes, themes, people, and the
+shared base of every entry page."""
+
+from django.db.models import Count, Prefetch
+from django.views.generic import DetailView, ListView, TemplateView
+
+from unumn.models import (
+    Contribution,
+    Entry,
+    Institute,
+    Involvement,
+    Person,
+    Theme,
+    published_q,
+)
+
+CARD_PAGE_SIZE = 20
+
+
+def themes_with_counts():
+    """Themes with the number of public entries each has."""
+    return Theme.objects.annotate(
+        entry_count=Count("themed_entries", filter=published_q("themed_entries__content_object__"))
+    )
+
+
+def institutes_with_counts():
+    return Institute.objects.annotate(
+        entry_count=Count("entries", filter=published_q("entries__"))
+    ).select_related("country")
+
+
+def group_by_kind(entries):
+    """Split a list of entries into ``{"project": [...], "publication": [...], "event": [...]}``."""
+    groups = {kind: [] for kind in Entry.Kind.values}
+    for entry in entries:
+        groups[entry.kind].append(entry)
+    return groups
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        from events.models import Event  # the core never imports a feature app at module level
+
+        public = Entry.objects.published().for_cards()
+        return super().get_context_data(
+            network=Institute.objects.filter(kind=Institute.Kind.NETWORK).first(),
+            institutes=institutes_with_counts().exclude(kind=Institute.Kind.NETWORK),
+            featured=public.filter(featured=True).newest_first()[:3],
+            latest_publications=public.filter(kind=Entry.Kind.PUBLICATION).newest_first()[:6],
+            upcoming_events=Event.objects.published().upcoming().for_cards()[:4],
+            recent_events=Event.objects.published().past().for_cards()[:4],
+            themes=themes_with_counts().filter(entry_count__gt=0).order_by("-entry_count", "name"),
+            **kwargs,
+        )
+
+
+class InstituteListView(ListView):
+    template_name = "unumn/institute_list.html"
+    context_object_name = "institutes"
+
+    def get_queryset(self):
+        return institutes_with_counts()
+
+
+class InstituteDetailView(DetailView):
+    template_name = "unumn/institute_detail.html"
+    context_object_name = "institute"
+
+    def get_queryset(self):
+        return Institute.objects.select_related("country")
+
+    def get_context_data(self, **kwargs):
+        entries = (
+            Entry.objects.published().filter(institutes=self.object).for_cards().newest_first()
+        )
+        return super().get_context_data(
+            entries_by_kind=group_by_kind(entries),
+            people=self.object.people.all(),
+            **kwargs,
+        )
+
+
+class ThemeListView(ListView):
+    template_name = "unumn/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        return themes_with_counts().order_by("kind", "name")
+
+
+class ThemeDetailView(DetailView):
+    template_name = "unumn/theme_detail.html"
+    context_object_name = "theme"
+    model = Theme
+
+    def get_context_data(self, **kwargs):
+        entries = Entry.objects.published().filter(themes=self.object).for_cards().newest_first()
+        return super().get_context_data(entries_by_kind=group_by_kind(entries), **kwargs)
+
+
+class PersonListView(ListView):
+    template_name = "unumn/person_list.html"
+    context_object_name = "people"
+
+    def get_queryset(self):
+        return Person.objects.select_related("institute").annotate(
+            entry_count=Count("contributions", filter=published_q("contributions__entry__"))
+        )
+
+
+class PersonDetailView(DetailView):
+    template_name = "unumn/person_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self):
+        return Person.objects.select_related("institute")
+
+    def get_context_data(self, **kwargs):
+        entries = (
+            Entry.objects.published()
+            .filter(contributions__person=self.object)
+            .distinct()
+            .for_cards()
+            .newest_first()
+        )
+        return super().get_context_data(entries_by_kind=group_by_kind(entries), **kwargs)
+
+
+class EntryDetailView(DetailView):
+    """Shared base of the project, publication and event pages.
+
+    Loads everything the page shows in a fixed number of queries: people in
+    order, organisations by role, countries, institutes, themes, the entries
+    related to it in either direction, the collection it is part of and the
+    parts it holds. Subclasses set ``model`` (and add their own
+    ``select_related``).
+    """
+
+    context_object_name = "entry"
+    select_related = ("part_of",)
+
+    def get_queryset(self):
+        return (
+            self.model.objects.published()
+            .select_related(*self.select_related)
+            .prefetch_related(
+                Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
+                Prefetch(
+                    "involvements", queryset=Involvement.objects.select_related("organisation")
+                ),
+                "countries",
+                "institutes",
+                "themes",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        entry = self.object
+        public = Entry.objects.published().for_cards()
+        return super().get_context_data(
+            list_url_name=f"{entry.kind}s:list",
+            related_entries=public.filter(related=entry).order_by("kind", "-date", "title"),
+            parts=public.filter(part_of=entry).order_by("kind", "title"),
+            part_of=entry.part_of if entry.part_of and entry.part_of.is_public else None,
+            involvements_by_role=self.group_involvements(entry),
+            **kwargs,
+        )
+
+    @staticmethod
+    def group_involvements(entry):
+        """``[("Commissioned by", [IOM]), ("Funded by", [...]), ...]`` in role order."""
+        groups = {}
+        for involvement in entry.involvements.all():
+            groups.setdefault(involvement.get_role_display(), []).append(involvement.organisation)
+        return list(groups.items())
+
+
+class EntryListView(ListView):
+    """Shared base of the per-kind list pages: public entries of one kind, as cards."""
+
+    context_object_name = "entries"
+    paginate_by = CARD_PAGE_SIZE
+    heading = ""
+    empty_message = "Nothing has been published here yet."
+
+    def get_queryset(self):
+        return self.model.objects.published().for_cards().newest_first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.heading, empty_message=self.empty_message, **kwargs
+        )
