@@ -210,3 +210,11 @@ def test_events_are_split_into_upcoming_and_past(client):
     assert Event.objects.get(slug="sixteenth-coordination-meeting-international-migration") in list(
         response.context["entries"]
     )
+
+
+def test_server_error_page(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
