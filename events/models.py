@@ -16,20 +16,28 @@ def validate_timezone(value):
         raise ValidationError(f"“{value}” is not a time zone name such as Africa/Accra.")
 
 
+def upcoming_q(today=None):
+    """Events that have not ended yet: their last day (or only day) is today or later.
+    An event without dates is never upcoming."""
+    today = today or timezone.localdate()
+    return Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
+
+
+def past_q(today=None):
+    today = today or timezone.localdate()
+    return Q(end_date__lt=today) | Q(end_date__isnull=True) & (
+        Q(start_date__lt=today) | Q(start_date__isnull=True)
+    )
+
+
 class EventQuerySet(EntryQuerySet):
     def upcoming(self, today=None):
         """Events that have not ended yet, soonest first."""
-        today = today or timezone.localdate()
-        return self.filter(
-            Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
-        ).order_by("start_date", "title")
+        return self.filter(upcoming_q(today)).order_by("start_date", "title")
 
     def past(self, today=None):
         """Events that are over (or undated), most recent first."""
-        today = today or timezone.localdate()
-        return self.exclude(
-            Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
-        ).newest_first()
+        return self.filter(past_q(today)).newest_first()
 
 
 class EventType(models.TextChoices):

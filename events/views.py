@@ -1,19 +1,15 @@
+from django.views.generic import TemplateView
+
+from events.filters import EventFilterSet
 from events.models import Event
-from unumn.views import EntryDetailView, EntryListView
+from unumn.views import EntryDetailView, SelectionMixin
 
 
-class EventListView(EntryListView):
+class EventListView(SelectionMixin, TemplateView):
     model = Event
+    filterset_class = EventFilterSet
     template_name = "events/event_list.html"
     heading = "Events"
-
-    def get_queryset(self):
-        return super().get_queryset().past()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            upcoming=Event.objects.published().upcoming().for_cards(), **kwargs
-        )
 
 
 class EventDetailView(EntryDetailView):

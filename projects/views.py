@@ -1,9 +1,13 @@
+from django.views.generic import TemplateView
+
+from projects.filters import ProjectFilterSet
 from projects.models import Project
-from unumn.views import EntryDetailView, EntryListView
+from unumn.views import EntryDetailView, SelectionMixin
 
 
-class ProjectListView(EntryListView):
+class ProjectListView(SelectionMixin, TemplateView):
     model = Project
+    filterset_class = ProjectFilterSet
     template_name = "projects/project_list.html"
     heading = "Projects"
 

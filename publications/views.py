@@ -1,9 +1,13 @@
+from django.views.generic import TemplateView
+
+from publications.filters import PublicationFilterSet
 from publications.models import Publication
-from unumn.views import EntryDetailView, EntryListView
+from unumn.views import EntryDetailView, SelectionMixin
 
 
-class PublicationListView(EntryListView):
+class PublicationListView(SelectionMixin, TemplateView):
     model = Publication
+    filterset_class = PublicationFilterSet
     template_name = "publications/publication_list.html"
     heading = "Publications"
 

@@ -9,6 +9,7 @@ from events.models import Event
 from projects.models import Project
 from publications.models import Publication
 from unumn.models import Entry, Institute, Organisation, Person, Theme
+from unumn.search import reindex_once
 
 _sequence = itertools.count(1)
 
@@ -54,12 +55,13 @@ def _make_entry(model, institutes=None, themes=(), countries=(), **fields):
     fields.setdefault("title", f"{model.__name__} {n}")
     fields.setdefault("slug", f"{model.__name__.lower()}-{n}")
     fields.setdefault("status", Entry.Status.PUBLISHED)
-    entry = model(**fields)
-    entry.full_clean()
-    entry.save()
-    entry.institutes.set(institutes if institutes is not None else [make_institute()])
-    entry.themes.set(list(themes))
-    entry.countries.set(countries)
+    with reindex_once():
+        entry = model(**fields)
+        entry.full_clean()
+        entry.save()
+        entry.institutes.set(institutes if institutes is not None else [make_institute()])
+        entry.themes.set(list(themes))
+        entry.countries.set(countries)
     return entry
 
 

@@ -7,3 +7,6 @@ class UnumnConfig(AppConfig):
 
     name = "unumn"
     verbose_name = "Network"
+
+    def ready(self):
+        from unumn import signals  # noqa: F401 - connects the search-index handlers

@@ -9,6 +9,7 @@ counts and its search index are therefore single queries over one table;
 
 import datetime
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -387,6 +388,11 @@ class Entry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The search index (see unumn/search.py): names of the entry's themes, people,
+    # institutes, organisations and countries, kept current on every change, and on
+    # PostgreSQL the weighted tsvector built from them and the entry's own text.
+    search_keywords = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = EntryQuerySet.as_manager()
 
@@ -416,6 +422,7 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["kind", "status", "publish_at"], name="entry_kind_visible_idx"),
             models.Index(fields=["date"], name="entry_date_idx"),
+            models.Index(fields=["title"], name="entry_title_idx"),
         ]
 
     def __str__(self):

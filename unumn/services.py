@@ -24,6 +24,7 @@ from unumn.models import (
     Person,
     Theme,
 )
+from unumn.search import reindex_once
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 COUNTRIES_FILE = CONTENT_DIR / "countries.csv"
@@ -94,8 +95,13 @@ def read_countries(path=COUNTRIES_FILE):
         return list(csv.DictReader(file))
 
 
-@transaction.atomic
 def network_content_load(*, data, countries, progress=None):
+    """See ``_network_content_load``; the search index is updated once, at the end."""
+    with transaction.atomic(), reindex_once():
+        return _network_content_load(data=data, countries=countries, progress=progress)
+
+
+def _network_content_load(*, data, countries, progress=None):
     """Load the network's content (and the country list) into the database.
 
     Idempotent and respectful of editors: every object is looked up by its

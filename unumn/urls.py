@@ -27,6 +27,7 @@ people_patterns = (
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
     path("institutes/", include(institute_patterns)),
     path("themes/", include(theme_patterns)),
     path("people/", include(people_patterns)),

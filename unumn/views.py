@@ -4,6 +4,8 @@ shared base of every entry page."""
 from django.db.models import Count, Prefetch
 from django.views.generic import DetailView, ListView, TemplateView
 
+from unumn.catalogue import Selection
+from unumn.filters import EntryFilterSet
 from unumn.models import (
     Contribution,
     Entry,
@@ -13,8 +15,6 @@ from unumn.models import (
     Theme,
     published_q,
 )
-
-CARD_PAGE_SIZE = 20
 
 
 def themes_with_counts():
@@ -178,18 +178,47 @@ class EntryDetailView(DetailView):
         return list(groups.items())
 
 
-class EntryListView(ListView):
-    """Shared base of the per-kind list pages: public entries of one kind, as cards."""
+class SelectionMixin:
+    """The one list mixin: a filtered, faceted, paginated selection of public entries.
 
-    context_object_name = "entries"
-    paginate_by = CARD_PAGE_SIZE
-    heading = ""
-    empty_message = "Nothing has been published here yet."
+    Used by the catalogue (all kinds) and the per-kind lists, which set
+    ``model`` and their own ``filterset_class``.
+    """
 
-    def get_queryset(self):
-        return self.model.objects.published().for_cards().newest_first()
+    model = Entry
+    filterset_class = EntryFilterSet
+    heading = "Catalogue"
+    intro = ""
+
+    def get_base_queryset(self):
+        return self.model.objects.published()
 
     def get_context_data(self, **kwargs):
+        selection = Selection(self.filterset_class, self.request.GET, self.get_base_queryset())
+        page = selection.page(self.request.GET.get("page"))
         return super().get_context_data(
-            heading=self.heading, empty_message=self.empty_message, **kwargs
+            heading=self.heading,
+            intro=self.intro,
+            selection=selection,
+            filterset=selection.filterset,
+            query=selection.filterset.query,
+            facets=selection.facets(),
+            year_facet=selection.year_facet(),
+            year_bounds=selection.year_bounds,
+            chips=selection.chips(),
+            notices=selection.messages(),
+            sort_options=selection.sort_options(),
+            total=selection.total,
+            page_obj=page,
+            entries=page.object_list,
+            params=selection.canonical,
+            **kwargs,
         )
+
+
+class CatalogueView(SelectionMixin, TemplateView):
+    template_name = "unumn/catalogue.html"
+    intro = (
+        "Every project, publication and event of the network's institutes: search them, "
+        "and filter by type, theme, institute, country, region and year."
+    )

@@ -1,0 +1,29 @@
+from publications.models import PublicationStatus, PublicationType
+from unumn.filters import ChoiceFacetFilter, EntryFilterSet
+
+
+class PublicationFilterSet(EntryFilterSet):
+    """The shared entry filters, plus publication type and status."""
+
+    publication_type = ChoiceFacetFilter(
+        field_name="publication_type",
+        choices=PublicationType.choices,
+        label="Type",
+        label_plural="Types",
+    )
+    publication_status = ChoiceFacetFilter(
+        field_name="publication_status",
+        choices=PublicationStatus.choices,
+        label="Status",
+        label_plural="Status",
+    )
+
+    facet_names = [
+        "publication_type",
+        "publication_status",
+        "theme",
+        "institute",
+        "country",
+        "region",
+    ]
+    total_facet = "publication_type"

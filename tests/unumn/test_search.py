@@ -1,0 +1,172 @@
+"""Full-text search: what visitors of the seed's content try, ranking, highlighting,
+and an index that follows every change. Runs on SQLite and PostgreSQL."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.factories import make_organisation, make_person, make_publication, make_theme
+from unumn.models import Contribution, Entry, Institute, Involvement, Person, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, q, **params):
+    response = client.get(reverse("catalogue"), {"q": q, **params})
+    assert response.status_code == 200
+    return [entry.slug for entry in response.context["entries"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("diaspora", {"cd4d-impact-evaluation"}),
+        ("Congolese refugees", {"congolese-refugees-rwanda"}),
+        ("Kosovo", {"mimak-kosovo", "unu-merit-capacity-building"}),
+        ("Gisselquist", {"migration-governance-global-south", "migration-those-left-behind"}),
+        ("Bello", {"migration-and-crises"}),
+        ("UNU-GCM", {"migration-and-crises", "international-migration-international-security"}),
+        ("Routledge", {"international-migration-international-security"}),
+        ("Accra", {"wider-development-conference-migration-mobility-2017"}),
+    ],
+)
+def test_what_visitors_of_the_seed_would_search(client, query, expected):
+    found = set(search(client, query))
+    assert expected <= found, found
+
+
+def test_a_surname_finds_every_entry_of_that_person(client):
+    found = set(search(client, "gisselquist"))
+    edited = set(
+        Contribution.objects.filter(person__family_name="Gisselquist").values_list(
+            "entry__slug", flat=True
+        )
+    )
+    assert edited <= found
+    assert len(edited) == 3
+
+
+def test_every_word_must_match(client):
+    assert search(client, "diaspora Kosovo") == []
+    assert search(client, "diaspora Ghana") == ["cd4d-impact-evaluation"]
+
+
+def test_case_insensitive_and_last_word_as_prefix(client):
+    assert "cd4d-impact-evaluation" in search(client, "DIASPORA")
+    assert "mimak-kosovo" in search(client, "Koso")
+    assert set(search(client, "Gissel")) == set(search(client, "Gisselquist"))
+
+
+def test_quotes_and_exclusion(client):
+    phrase = set(search(client, '"special issue"'))
+    assert "forced-migration-inequality" in phrase
+    without = set(search(client, "Gisselquist -Tarp"))
+    assert "forced-migration-inequality" in without
+    assert "migration-governance-global-south" not in without
+
+
+def test_title_matches_rank_above_body_matches_then_newest(client):
+    body_only = make_publication(
+        title="Household surveys", body="A note on remittances.", date=datetime.date(2020, 1, 1)
+    )
+    old_title = make_publication(title="Remittances in 2010", date=datetime.date(2010, 1, 1))
+    new_title = make_publication(title="Remittances in 2019", date=datetime.date(2019, 1, 1))
+    assert search(client, "remittances") == [new_title.slug, old_title.slug, body_only.slug]
+
+
+def test_snippets_are_highlighted_and_escaped(client):
+    entry = make_publication(
+        title="A study",
+        summary="<script>alert('x')</script> Circular migration in West Africa.",
+    )
+    response = client.get(reverse("catalogue"), {"q": "circular"})
+    [result] = response.context["entries"]
+    assert result.pk == entry.pk
+    html = response.content.decode()
+    assert "<mark>Circular</mark>" in html
+    assert "<script>alert" not in html
+
+
+def test_relevance_is_the_default_order_with_a_query(client):
+    response = client.get(reverse("catalogue"), {"q": "migration"})
+    assert response.context["filterset"].sort_order == "relevance"
+    assert search(client, "migration", sort="title") == sorted(
+        search(client, "migration", sort="title"),
+        key=lambda slug: Entry.objects.get(slug=slug).title,
+    )
+
+
+class TestTheIndexFollowsChanges:
+    def test_new_entry(self, client):
+        make_publication(title="Seasonal labour mobility")
+        assert len(search(client, "seasonal")) == 1
+
+    def test_edited_entry(self, client):
+        entry = Entry.objects.get(slug="mimak-kosovo").specific
+        entry.title = "Strengthening authorities in Pristina"
+        entry.save()
+        assert "mimak-kosovo" in search(client, "Pristina")
+
+    def test_theme_added_and_renamed(self, client):
+        entry = Entry.objects.get(slug="mimak-kosovo")
+        theme = make_theme(name="Border management")
+        entry.themes.add(theme)
+        assert "mimak-kosovo" in search(client, "border")
+        theme.name = "Frontier administration"
+        theme.save()
+        assert "mimak-kosovo" in search(client, "frontier")
+        assert "mimak-kosovo" not in search(client, "border")
+        entry.themes.remove(theme)
+        assert "mimak-kosovo" not in search(client, "frontier")
+
+    def test_person_added_and_renamed(self, client):
+        entry = Entry.objects.get(slug="mimak-kosovo")
+        person = make_person(name="Amina Okonkwo", family_name="Okonkwo")
+        Contribution.objects.create(entry=entry, person=person, role="researcher")
+        assert search(client, "Okonkwo") == ["mimak-kosovo"]
+        Person.objects.filter(pk=person.pk).update(name="x")  # no signal: not re-indexed
+        person.name = "Amina Adeyemi"
+        person.save()
+        assert search(client, "Adeyemi") == ["mimak-kosovo"]
+        assert search(client, "Okonkwo") == []
+
+    def test_institute_and_organisation_renamed(self, client):
+        institute = Institute.objects.get(slug="unu-gcm")
+        institute.acronym = "UNU-GCMX"
+        institute.save()
+        assert "migration-and-crises" in search(client, "UNU-GCMX")
+        entry = Entry.objects.get(slug="mimak-kosovo")
+        organisation = make_organisation(name="Balkan Mobility Forum", acronym="BMF")
+        Involvement.objects.create(entry=entry, organisation=organisation, role="partner")
+        assert search(client, "Balkan") == ["mimak-kosovo"]
+        organisation.name = "Adriatic Mobility Forum"
+        organisation.save()
+        assert search(client, "Adriatic") == ["mimak-kosovo"]
+
+    def test_institute_link_removed(self, client):
+        entry = Entry.objects.get(slug="mimak-kosovo")
+        entry.institutes.add(Institute.objects.get(slug="unu-wider"))
+        assert "mimak-kosovo" in search(client, "UNU-WIDER Kosovo")
+        entry.institutes.remove(Institute.objects.get(slug="unu-wider"))
+        assert "mimak-kosovo" not in search(client, "UNU-WIDER Kosovo")
+
+
+def test_rebuild_command_restores_the_index(client):
+    entry = Entry.objects.get(slug="mimak-kosovo")
+    person = make_person(name="Zenobia Quartermaine", family_name="Quartermaine")
+    Contribution.objects.create(entry=entry, person=person)
+    Entry.objects.update(search_keywords="", search_vector=None)
+    assert search(client, "Quartermaine") == []
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "Search index rebuilt for 21 entries." in out.getvalue()
+    assert search(client, "Quartermaine") == ["mimak-kosovo"]
+
+
+def test_theme_names_are_searchable(client):
+    theme = Theme.objects.get(slug="those-left-behind")
+    found = set(search(client, theme.name))
+    assert "migration-those-left-behind" in found

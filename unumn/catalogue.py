@@ -1,0 +1,253 @@
+"""A selection of entries, as a page: results, facet counts, active-filter chips.
+
+``Selection`` runs an ``EntryFilterSet`` against a base queryset and answers
+everything a catalogue page shows in a fixed number of queries, whatever the
+page size or the number of themes:
+
+1. one query per facet for its (disjunctive) counts — the counts of the
+   ``total_facet`` also give the number of results, so there is no COUNT query;
+2. one query for the page of results (with the highlighted snippets on
+   PostgreSQL), and one prefetch each for institutes and themes;
+3. at most one query to look up the theme/institute/country values asked for.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.http import QueryDict
+
+from unumn import search
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+TOP_OPTIONS = 12
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list = field(default_factory=list)
+
+    @property
+    def top(self):
+        """The options shown at once: the busiest, plus every selected one."""
+        top = self.options[:TOP_OPTIONS]
+        return top + [o for o in self.options[TOP_OPTIONS:] if o.selected]
+
+    @property
+    def more(self):
+        return [o for o in self.options[TOP_OPTIONS:] if not o.selected]
+
+    @property
+    def selected(self):
+        return [o for o in self.options if o.selected]
+
+
+@dataclass
+class Chip:
+    label: str
+    url: str
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told the number of objects, so it never runs a COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+class Selection:
+    """One selection of entries: ``Selection(filterset_class, params, queryset)``."""
+
+    def __init__(self, filterset_class, params, queryset, *, page_size=PAGE_SIZE):
+        self.filterset = filterset_class(data=params, queryset=queryset)
+        self.page_size = page_size
+
+    # --- parameters -----------------------------------------------------
+
+    @cached_property
+    def canonical(self):
+        """The cleaned parameters as a query string source: junk left out, so every
+        link built from it (facets, chips, pages, exports) is a clean address."""
+        cleaned = self.filterset.cleaned
+        params = QueryDict(mutable=True)
+        if self.filterset.query:
+            params["q"] = self.filterset.query
+        for name in self.filterset.facet_names:
+            if cleaned.get(name):
+                params.setlist(name, cleaned[name])
+        for name in ("year_from", "year_to"):
+            if cleaned.get(name) is not None:
+                params[name] = str(cleaned[name])
+        if cleaned.get("sort") and self.filterset.sort_order == cleaned["sort"]:
+            params["sort"] = cleaned["sort"]
+        return params
+
+    def url_with(self, **changes):
+        """The canonical query string with some parameters replaced (``None`` removes)."""
+        params = self.canonical.copy()
+        for name, values in changes.items():
+            if values is None or values == []:
+                params.pop(name, None)
+            elif isinstance(values, list):
+                params.setlist(name, values)
+            else:
+                params[name] = values
+        encoded = params.urlencode()
+        return f"?{encoded}" if encoded else "?"
+
+    def messages(self):
+        return self.filterset.messages()
+
+    # --- facets ---------------------------------------------------------
+
+    @cached_property
+    def counts(self):
+        """``{facet: {value: count}}``, each over every filter but its own."""
+        fs = self.filterset
+        counts = {}
+        for group, names in fs.facet_groups().items():
+            qs = fs.filtered(excluding=names)
+            counts[group] = (
+                fs.year_counts(qs) if group == "year" else fs.filters[group].count_values(qs)
+            )
+        return counts
+
+    @cached_property
+    def total(self):
+        fs = self.filterset
+        counts = self.counts[fs.total_facet]
+        selected = fs.cleaned.get(fs.total_facet)
+        return sum(counts.get(v, 0) for v in selected) if selected else sum(counts.values())
+
+    def facets(self):
+        fs = self.filterset
+        facets = []
+        for name in fs.facet_names:
+            flt = fs.filters[name]
+            selected = fs.cleaned.get(name) or []
+            counts = self.counts[name]
+            values = [v for v in counts if v not in ("", None)]
+            values += [v for v in selected if v not in counts]
+            if name == fs.total_facet or flt.extra.get("choices"):
+                order = {v: i for i, v in enumerate(flt.extra.get("choices") or [])}
+                values.sort(key=lambda v: order.get(v, len(order)))
+            else:
+                values.sort(key=lambda v: (-counts.get(v, 0), str(flt.label_for(v)).lower()))
+            facet = Facet(name=name, label=flt.label_plural or flt.label)
+            for value in values:
+                chosen = value in selected
+                toggled = [v for v in selected if v != value] if chosen else [*selected, value]
+                facet.options.append(
+                    FacetOption(
+                        value=value,
+                        label=flt.label_for(value),
+                        count=counts.get(value, 0),
+                        selected=chosen,
+                        url=self.url_with(**{name: toggled, "page": None}),
+                    )
+                )
+            facets.append(facet)
+        return facets
+
+    @property
+    def year_bounds(self):
+        """The year range asked for, as form values (empty when absent)."""
+        cleaned = self.filterset.cleaned
+        return {
+            bound: "" if cleaned.get(f"year_{bound}") is None else cleaned[f"year_{bound}"]
+            for bound in ("from", "to")
+        }
+
+    def year_facet(self):
+        cleaned = self.filterset.cleaned
+        start, end = cleaned.get("year_from"), cleaned.get("year_to")
+        facet = Facet(name="year", label="Year")
+        for year, count in sorted(self.counts["year"].items(), reverse=True):
+            chosen = start == year and end == year
+            facet.options.append(
+                FacetOption(
+                    value=str(year),
+                    label=str(year),
+                    count=count,
+                    selected=chosen,
+                    url=self.url_with(
+                        year_from=None if chosen else str(year),
+                        year_to=None if chosen else str(year),
+                        page=None,
+                    ),
+                )
+            )
+        return facet
+
+    def chips(self):
+        """Each active filter as a removable chip."""
+        fs, chips = self.filterset, []
+        if fs.query:
+            chips.append(Chip(f"“{fs.query}”", self.url_with(q=None, page=None)))
+        for name in fs.facet_names:
+            selected = fs.cleaned.get(name) or []
+            flt = fs.filters[name]
+            for value in selected:
+                rest = [v for v in selected if v != value]
+                chips.append(
+                    Chip(
+                        f"{flt.label}: {flt.label_for(value)}",
+                        self.url_with(**{name: rest, "page": None}),
+                    )
+                )
+        start, end = fs.cleaned.get("year_from"), fs.cleaned.get("year_to")
+        if start is not None or end is not None:
+            span = str(start) if start == end else f"{start or '…'}–{end or '…'}"
+            chips.append(
+                Chip(f"Year: {span}", self.url_with(year_from=None, year_to=None, page=None))
+            )
+        return chips
+
+    # --- results --------------------------------------------------------
+
+    def results_queryset(self):
+        """The ordered, filtered queryset of results (no pagination)."""
+        fs = self.filterset
+        return fs.ordered(fs.filtered())
+
+    def page(self, number):
+        """The page of results, clamped to the pages that exist."""
+        qs = self.results_queryset().for_cards().defer("search_vector", "search_keywords")
+        query = self.filterset.query
+        if query and search.is_postgresql():
+            qs = search.with_headline(qs.defer("body"), query)
+        elif not query:
+            qs = qs.defer("body")
+        paginator = KnownCountPaginator(qs, self.page_size, count=self.total)
+        page = paginator.get_page(number)
+        page.object_list = list(page.object_list)
+        for entry in page.object_list:
+            entry.snippet = search.snippet(entry, query) if query else None
+        return page
+
+    def sort_options(self):
+        current = self.filterset.sort_order
+        choices = self.filterset.filters["sort"].sort_choices
+        options = [c for c in choices if c[0] != "relevance" or self.filterset.query]
+        return [
+            {
+                "value": value,
+                "label": label,
+                "selected": value == current,
+                "url": self.url_with(sort=value, page=None),
+            }
+            for value, label in options
+        ]

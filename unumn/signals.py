@@ -1,0 +1,88 @@
+"""Keep the search index current: every change to an entry, or to a name it is
+found by, re-indexes the entries concerned.
+
+This is index maintenance, not domain logic: it must follow every write,
+whichever code path (admin, services, shell) made it.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from unumn.models import (
+    Contribution,
+    Country,
+    Entry,
+    Institute,
+    Involvement,
+    Organisation,
+    Person,
+    Theme,
+    ThemedEntry,
+)
+from unumn.search import entries_reindex
+
+
+@receiver(post_save)
+def entry_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or not isinstance(instance, Entry):
+        return
+    if update_fields is not None and set(update_fields) <= {"search_keywords", "search_vector"}:
+        return
+    entries_reindex(entry_ids=[instance.pk])
+
+
+@receiver(post_save, sender=ThemedEntry)
+@receiver(post_delete, sender=ThemedEntry)
+def theme_link_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        entries_reindex(entry_ids=[instance.content_object_id])
+
+
+@receiver(post_save, sender=Contribution)
+@receiver(post_delete, sender=Contribution)
+@receiver(post_save, sender=Involvement)
+@receiver(post_delete, sender=Involvement)
+def entry_link_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        entries_reindex(entry_ids=[instance.entry_id])
+
+
+@receiver(m2m_changed, sender=Entry.institutes.through)
+@receiver(m2m_changed, sender=Entry.countries.through)
+def entry_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:
+        # Remember whose index to refresh: after the clear the links are gone.
+        instance._entries_to_reindex = list(instance.entries.values_list("pk", flat=True))
+    elif action in {"post_add", "post_remove"}:
+        entries_reindex(entry_ids=pk_set if reverse else [instance.pk])
+    elif action == "post_clear":
+        entries_reindex(
+            entry_ids=getattr(instance, "_entries_to_reindex", []) if reverse else [instance.pk]
+        )
+
+
+@receiver(post_save, sender=Person)
+def person_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        entries_reindex(entry_ids=instance.contributions.values_list("entry_id", flat=True))
+
+
+@receiver(post_save, sender=Organisation)
+def organisation_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        entries_reindex(entry_ids=instance.involvements.values_list("entry_id", flat=True))
+
+
+@receiver(post_save, sender=Theme)
+def theme_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        entries_reindex(
+            entry_ids=instance.themed_entries.values_list("content_object_id", flat=True)
+        )
+
+
+@receiver(post_save, sender=Institute)
+@receiver(post_save, sender=Country)
+def place_or_institute_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        entries_reindex(entry_ids=instance.entries.values_list("pk", flat=True))
