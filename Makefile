@@ -49,3 +49,23 @@ serve: install ## Production-like: DEBUG off, WhiteNoise static files, gunicorn 
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432/unumn_bench
+BENCH_ENV = DEBUG=0 SECRET_KEY=benchmark-only-secret-key-0123456789 ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=0
+
+.PHONY: bench bench-postgres bench-sqlite
+bench: bench-postgres bench-sqlite ## Benchmarks: PostgreSQL at 100k entries, SQLite at 10k (own databases)
+
+bench-postgres: install
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	-createdb -h 127.0.0.1 -U postgres unumn_bench 2>/dev/null
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py seed_benchmark --entries $${BENCH_ENTRIES:-100000}
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py benchmark_catalogue
+
+bench-sqlite: install
+	@mkdir -p var
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py seed_benchmark --entries $${BENCH_SQLITE_ENTRIES:-10000}
+	$(BENCH_ENV) DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py benchmark_catalogue

@@ -9,6 +9,8 @@ WHEN_CHOICES = [("upcoming", "Upcoming"), ("past", "Past")]
 class WhenFacetFilter(ChoiceFacetFilter):
     """``when=upcoming`` / ``when=past``, counted in one query."""
 
+    row_field = False  # computed from two dates, not a column
+
     def __init__(self, **kwargs):
         super().__init__(choices=WHEN_CHOICES, **kwargs)
 

@@ -4,13 +4,18 @@
 everything a catalogue page shows in a fixed number of queries, whatever the
 page size or the number of themes:
 
-1. one query per facet for its (disjunctive) counts — the counts of the
-   ``total_facet`` also give the number of results, so there is no COUNT query;
-2. one query for the page of results (with the highlighted snippets on
-   PostgreSQL), and one prefetch each for institutes and themes;
-3. at most one query to look up the theme/institute/country values asked for.
+1. one query for the vocabulary (every theme, institute and country), which
+   resolves the values asked for and labels the values counted;
+2. one query for the facets on the entry row itself (kind or type, state,
+   year), grouped by all of them, and one for each other facet (themes,
+   institutes, countries, regions): all disjunctive counts. The counts of the
+   ``total_facet`` also give the number of results: there is no COUNT query;
+3. one query for the page of results (with the highlighted snippets on
+   PostgreSQL), and one prefetch each for institutes and themes.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -30,7 +35,12 @@ class FacetOption:
     label: str
     count: int
     selected: bool
-    url: str
+    toggle: Callable[[], str]
+
+    @cached_property
+    def url(self):
+        """The address that ticks or unticks this option (built only when a page uses it)."""
+        return self.toggle()
 
 
 @dataclass
@@ -39,15 +49,20 @@ class Facet:
     label: str
     options: list = field(default_factory=list)
 
+    expanded: bool = False
+    expand_url: str = ""
+
     @property
-    def top(self):
-        """The options shown at once: the busiest, plus every selected one."""
+    def shown(self):
+        """The options listed: all when expanded, else the busiest and every selected one."""
+        if self.expanded:
+            return self.options
         top = self.options[:TOP_OPTIONS]
         return top + [o for o in self.options[TOP_OPTIONS:] if o.selected]
 
     @property
-    def more(self):
-        return [o for o in self.options[TOP_OPTIONS:] if not o.selected]
+    def hidden_count(self):
+        return len(self.options) - len(self.shown)
 
     @property
     def selected(self):
@@ -116,14 +131,7 @@ class Selection:
     @cached_property
     def counts(self):
         """``{facet: {value: count}}``, each over every filter but its own."""
-        fs = self.filterset
-        counts = {}
-        for group, names in fs.facet_groups().items():
-            qs = fs.filtered(excluding=names)
-            counts[group] = (
-                fs.year_counts(qs) if group == "year" else fs.filters[group].count_values(qs)
-            )
-        return counts
+        return self.filterset.facet_counts()
 
     @cached_property
     def total(self):
@@ -132,7 +140,8 @@ class Selection:
         selected = fs.cleaned.get(fs.total_facet)
         return sum(counts.get(v, 0) for v in selected) if selected else sum(counts.values())
 
-    def facets(self):
+    def facets(self, expand=""):
+        """The facets, each listing its busiest values (all of them for ``expand``)."""
         fs = self.filterset
         facets = []
         for name in fs.facet_names:
@@ -141,26 +150,36 @@ class Selection:
             counts = self.counts[name]
             values = [v for v in counts if v not in ("", None)]
             values += [v for v in selected if v not in counts]
-            if name == fs.total_facet or flt.extra.get("choices"):
-                order = {v: i for i, v in enumerate(flt.extra.get("choices") or [])}
-                values.sort(key=lambda v: order.get(v, len(order)))
+            fixed_order = getattr(flt, "choice_labels", None) or flt.extra.get("choices")
+            if fixed_order:
+                position = {v: i for i, v in enumerate(fixed_order)}
+                values.sort(key=lambda v: position.get(v, len(position)))
             else:
                 values.sort(key=lambda v: (-counts.get(v, 0), str(flt.label_for(v)).lower()))
-            facet = Facet(name=name, label=flt.label_plural or flt.label)
-            for value in values:
-                chosen = value in selected
-                toggled = [v for v in selected if v != value] if chosen else [*selected, value]
-                facet.options.append(
-                    FacetOption(
-                        value=value,
-                        label=flt.label_for(value),
-                        count=counts.get(value, 0),
-                        selected=chosen,
-                        url=self.url_with(**{name: toggled, "page": None}),
-                    )
+            facet = Facet(
+                name=name,
+                label=flt.label_plural or flt.label,
+                expanded=expand == name,
+                expand_url=f"{self.url_with(expand=name)}#facet-{name}",
+            )
+            facet.options = [
+                FacetOption(
+                    value=value,
+                    label=flt.label_for(value),
+                    count=counts.get(value, 0),
+                    selected=value in selected,
+                    toggle=functools.partial(self.toggle_url, name, value),
                 )
+                for value in values
+            ]
             facets.append(facet)
         return facets
+
+    def toggle_url(self, name, value):
+        """The address with ``value`` added to facet ``name``, or removed if present."""
+        selected = self.filterset.cleaned.get(name) or []
+        toggled = [v for v in selected if v != value] if value in selected else [*selected, value]
+        return self.url_with(**{name: toggled, "page": None})
 
     @property
     def year_bounds(self):
@@ -183,7 +202,8 @@ class Selection:
                     label=str(year),
                     count=count,
                     selected=chosen,
-                    url=self.url_with(
+                    toggle=functools.partial(
+                        self.url_with,
                         year_from=None if chosen else str(year),
                         year_to=None if chosen else str(year),
                         page=None,
@@ -224,16 +244,26 @@ class Selection:
         return fs.ordered(fs.filtered())
 
     def page(self, number):
-        """The page of results, clamped to the pages that exist."""
-        qs = self.results_queryset().for_cards().defer("search_vector", "search_keywords")
-        query = self.filterset.query
-        if query and search.is_postgresql():
-            qs = search.with_headline(qs.defer("body"), query)
-        elif not query:
-            qs = qs.defer("body")
-        paginator = KnownCountPaginator(qs, self.page_size, count=self.total)
+        """The page of results, clamped to the pages that exist.
+
+        The page is chosen on the ids alone (the sort reads only the index and
+        the narrow columns), then its rows are read in full by id: wide rows
+        (bodies, snippets) are only touched for the entries shown.
+        """
+        ordered = self.results_queryset()
+        paginator = KnownCountPaginator(ordered.values("pk"), self.page_size, count=self.total)
         page = paginator.get_page(number)
-        page.object_list = list(page.object_list)
+        query = self.filterset.query
+        rows = (
+            self.filterset.ordered(self.filterset.queryset.filter(pk__in=page.object_list))
+            .for_cards()
+            .defer("search_vector", "search_keywords")
+        )
+        if query and search.is_postgresql():
+            rows = search.with_headline(rows.defer("body"), query)
+        elif not query:
+            rows = rows.defer("body")
+        page.object_list = list(rows)
         for entry in page.object_list:
             entry.snippet = search.snippet(entry, query) if query else None
         return page

@@ -18,12 +18,14 @@ message for the visitor), and the number of values per parameter is capped.
 """
 
 import datetime
+import functools
 import re
+from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Count, Exists, F, OuterRef, Value
-from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.db.models import CharField, Count, F, Value
+from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
 
 from unumn import search
 from unumn.models import (
@@ -76,40 +78,80 @@ class ValueListField(forms.Field):
         return kept
 
 
-def as_expression(path):
-    return F(path) if isinstance(path, str) else path
+class Year(ExtractYear):
+    """The year of a date; on SQLite read from the stored ISO text, which is much
+    faster than Django's generic date-extract function."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
 
 
-def institute_label(prefix=""):
-    """An institute's acronym, or its name when it has none (as ``Institute.short_name``)."""
-    return Coalesce(NullIf(F(f"{prefix}acronym"), Value("")), F(f"{prefix}name"))
+class Vocabulary:
+    """Every theme, institute and country (slug or code → id, label, region), read in
+    one small query per request. It turns the values a visitor asks for into ids
+    (unknown ones are dropped), and ids counted by a facet back into labels."""
+
+    def __init__(self):
+        as_text = functools.partial(Cast, output_field=CharField())
+        rows = (
+            Theme.objects.order_by()
+            .values_list(Value("theme"), "slug", as_text("id"), "name", Value(""))
+            .union(
+                Institute.objects.order_by().values_list(
+                    Value("institute"),
+                    "slug",
+                    as_text("id"),
+                    Coalesce(NullIf(F("acronym"), Value("")), F("name")),
+                    Value(""),
+                ),
+                Country.objects.order_by().values_list(
+                    Value("country"), "code", "code", "name", "region"
+                ),
+                all=True,
+            )
+            .order_by()
+        )
+        self.by_value, self.by_id = {}, {}
+        for facet, value, pk, label, region in rows:
+            pk = pk if facet == "country" else int(pk)
+            self.by_value.setdefault(facet, {})[value] = (pk, label, region)
+            self.by_id.setdefault(facet, {})[pk] = (value, label)
+        self.countries_by_region = {}
+        for code, (_, _, region) in self.by_value.get("country", {}).items():
+            self.countries_by_region.setdefault(region, []).append(code)
 
 
 class FacetFilter(django_filters.Filter):
     """A repeatable filter whose values widen (OR), and that counts its values.
 
     Subclasses define ``filter()`` (the condition for the cleaned values),
-    ``count_values()`` (``{value: count}`` over a queryset, remembering labels)
-    and ``label_for()``.
+    ``count_values()`` (``{value: count}`` over a queryset) and ``label_for()``.
     """
 
     field_class = ValueListField
+    row_field = False
 
     def __init__(self, *, label_plural="", **kwargs):
         super().__init__(**kwargs)
         self.label_plural = label_plural
-        self.known_labels = {}
+
+    def known(self, values):
+        """The values that exist; the filter set reports the others."""
+        return values
 
     def label_for(self, value):
-        return self.known_labels.get(value, value)
+        return value
 
 
 class ChoiceFacetFilter(FacetFilter):
-    """A facet over a field with fixed choices (kind, project type, …)."""
+    """A facet over a column of the entry with fixed choices (kind, project type, …)."""
+
+    row_field = True  # counted with the other row facets, in one query
 
     def __init__(self, *, choices, **kwargs):
         super().__init__(choices=[value for value, _ in choices], **kwargs)
-        self.known_labels = {value: str(label) for value, label in choices}
+        self.choice_labels = {value: str(label) for value, label in choices}
 
     def filter(self, qs, value):
         return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
@@ -118,44 +160,70 @@ class ChoiceFacetFilter(FacetFilter):
         counts = qs.order_by().values(self.field_name).annotate(n=Count("pk"))
         return {row[self.field_name]: row["n"] for row in counts}
 
+    def label_for(self, value):
+        return self.choice_labels.get(value, value)
 
-class RelatedFacetFilter(FacetFilter):
-    """A facet over a many-to-many vocabulary (themes, institutes, countries, regions).
 
-    Filtering uses ``EXISTS`` on the link table, so a match never duplicates
-    rows. ``vocabulary`` is ``(model, value field, label expression)`` when the
-    values must be looked up (unknown ones are dropped before filtering).
+class VocabularyFacetFilter(FacetFilter):
+    """A facet over a many-to-many vocabulary: themes, institutes, countries.
+
+    Values are slugs (codes for countries), turned into ids through the
+    filter set's ``Vocabulary``. Filtering is a semi-join (``id IN (SELECT …)``)
+    on the link table by id, so a match never duplicates rows; counting groups
+    the links by id.
     """
 
-    def __init__(
-        self, *, through, entry_field, value_path, label_path, vocabulary=None,
-        count_distinct=False, **kwargs,
-    ):  # fmt: skip
-        self.through, self.entry_field = through, entry_field
-        self.value_path, self.label_path = value_path, label_path
-        self.vocabulary, self.count_distinct = vocabulary, count_distinct
+    def __init__(self, *, relation, through, entry_field, id_field, **kwargs):
+        self.relation, self.through = relation, through
+        self.entry_field, self.id_field = entry_field, id_field
         super().__init__(**kwargs)
+
+    @property
+    def vocabulary(self):
+        return self.parent.vocabulary
+
+    def known(self, values):
+        known = self.vocabulary.by_value.get(self.field_name, {})
+        return [value for value in values if value in known]
+
+    def ids(self, values):
+        known = self.vocabulary.by_value.get(self.field_name, {})
+        return [known[value][0] for value in values if value in known]
 
     def filter(self, qs, value):
         if not value:
             return qs
-        links = self.through.objects.filter(
-            **{self.entry_field: OuterRef("pk"), f"{self.value_path}__in": value}
-        )
-        return qs.filter(Exists(links))
+        links = self.through.objects.filter(**{f"{self.id_field}__in": self.ids(value)})
+        return qs.filter(pk__in=links.values(self.entry_field))
 
     def count_values(self, qs):
+        rows = qs.order_by().values(pk_=F(self.relation)).annotate(n=Count("pk"))
+        by_id = self.vocabulary.by_id.get(self.field_name, {})
+        return {by_id[row["pk_"]][0]: row["n"] for row in rows if row["pk_"] in by_id}
+
+    def label_for(self, value):
+        return self.vocabulary.by_value.get(self.field_name, {}).get(value, (None, value))[1]
+
+
+class RegionFacetFilter(FacetFilter):
+    """UN M49 regions: an entry is in a region when one of its countries is."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        by_region = self.parent.vocabulary.countries_by_region
+        codes = [code for region in value for code in by_region.get(region, [])]
+        links = Entry.countries.through.objects.filter(country_id__in=codes)
+        return qs.filter(pk__in=links.values("entry"))
+
+    def count_values(self, qs):
+        # Two countries of one region count the entry once.
         rows = (
-            self.through.objects.filter(**{f"{self.entry_field}__in": qs.order_by().values("pk")})
-            .values(value=F(self.value_path), label=as_expression(self.label_path))
-            .annotate(n=Count(self.entry_field, distinct=self.count_distinct))
-            .order_by()
+            qs.order_by()
+            .values(region=F("countries__region"))
+            .annotate(n=Count("pk", distinct=True))
         )
-        counts = {}
-        for row in rows:
-            counts[row["value"]] = row["n"]
-            self.known_labels.setdefault(row["value"], row["label"])
-        return counts
+        return {row["region"]: row["n"] for row in rows if row["region"]}
 
 
 class YearFacetFilter(django_filters.Filter):
@@ -220,41 +288,33 @@ class EntryFilterSet(django_filters.FilterSet):
     kind = ChoiceFacetFilter(
         field_name="kind", choices=EntryKind.choices, label="Type", label_plural="Types"
     )
-    theme = RelatedFacetFilter(
+    theme = VocabularyFacetFilter(
+        relation="themes",
         through=ThemedEntry,
         entry_field="content_object",
-        value_path="tag__slug",
-        label_path="tag__name",
-        vocabulary=(Theme, "slug", F("name")),
+        id_field="tag_id",
         label="Theme",
         label_plural="Themes",
     )
-    institute = RelatedFacetFilter(
+    institute = VocabularyFacetFilter(
+        relation="institutes",
         through=Entry.institutes.through,
         entry_field="entry",
-        value_path="institute__slug",
-        label_path=institute_label("institute__"),
-        vocabulary=(Institute, "slug", institute_label()),
+        id_field="institute_id",
         label="Institute",
         label_plural="Institutes",
     )
-    country = RelatedFacetFilter(
+    country = VocabularyFacetFilter(
+        relation="countries",
         through=Entry.countries.through,
         entry_field="entry",
-        value_path="country_id",
-        label_path="country__name",
-        vocabulary=(Country, "code", F("name")),
+        id_field="country_id",
         label="Country",
         label_plural="Countries",
         normalise=str.upper,
         pattern=re.compile(r"^[A-Z]{2}$"),
     )
-    region = RelatedFacetFilter(
-        through=Entry.countries.through,
-        entry_field="entry",
-        value_path="country__region",
-        label_path="country__region",
-        count_distinct=True,  # two countries of one region count the entry once
+    region = RegionFacetFilter(
         label="Region",
         label_plural="Regions",
         normalise=str.title,
@@ -274,46 +334,23 @@ class EntryFilterSet(django_filters.FilterSet):
 
     # --- reading the cleaned parameters ---------------------------------
 
+    @cached_property
+    def vocabulary(self):
+        return Vocabulary()
+
     @property
     def cleaned(self):
         """The cleaned parameters: invalid ones left out, unknown vocabulary values
-        dropped. Validates (and looks up vocabulary values) on first use."""
+        dropped (and reported). Validates on first use."""
         if not hasattr(self, "_cleaned"):
             self.errors  # noqa: B018 - runs validation
             self._cleaned = dict(self.form.cleaned_data)
-            self._resolve_vocabulary()
+            for name, flt in self.filters.items():
+                asked = self._cleaned.get(name)
+                if asked and isinstance(flt, FacetFilter):
+                    self._cleaned[name] = known = flt.known(asked)
+                    self.form.fields[name].dropped += [v for v in asked if v not in known]
         return self._cleaned
-
-    def _resolve_vocabulary(self):
-        """Look up every theme, institute and country value asked for, in one query;
-        unknown values are dropped (and reported), known ones get their labels."""
-        lookups = []
-        for name, flt in self.filters.items():
-            values = self._cleaned.get(name)
-            if values and isinstance(flt, RelatedFacetFilter) and flt.vocabulary:
-                model, value_field, label = flt.vocabulary
-                lookups.append(
-                    model.objects.filter(**{f"{value_field}__in": values})
-                    .values_list(
-                        Value(name, output_field=CharField()),
-                        value_field,
-                        label,
-                    )
-                    .order_by()
-                )
-        if not lookups:
-            return
-        found = {}
-        for name, value, label in lookups[0].union(*lookups[1:], all=True):
-            found.setdefault(name, {})[value] = label
-        for name, flt in self.filters.items():
-            if not isinstance(flt, RelatedFacetFilter) or not flt.vocabulary:
-                continue
-            asked = self._cleaned.get(name) or []
-            known = found.get(name, {})
-            self._cleaned[name] = [value for value in asked if value in known]
-            flt.known_labels.update(known)
-            self.form.fields[name].dropped += [value for value in asked if value not in known]
 
     @property
     def query(self):
@@ -358,17 +395,49 @@ class EntryFilterSet(django_filters.FilterSet):
             return qs.order_by("title", "pk")
         return qs.order_by(F("date").desc(nulls_last=True), "-pk")
 
-    def facet_groups(self):
-        """Per facet: the queryset to count over (every filter but the facet's own)."""
-        groups = {name: [name] for name in self.facet_names}
-        groups["year"] = ["year_from", "year_to"]
-        return groups
+    def facet_counts(self):
+        """``{facet: {value: count}}``, each facet counted over every active filter
+        but its own (disjunctive counts).
 
-    def year_counts(self, qs):
-        counts = (
-            qs.order_by()
-            .filter(date__isnull=False)
-            .values(year=ExtractYear("date"))
+        Facets on a column of the entry row itself (kind, type, state, year) are
+        counted together in one query grouped by all of them: each takes the
+        cells that pass the other row facets' filters. Every other facet takes
+        one query of its own.
+        """
+        row = [name for name in self.facet_names if self.filters[name].row_field]
+        counts = {name: {} for name in [*self.facet_names, "year"]}
+        for name in self.facet_names:
+            if name not in row:
+                counts[name] = self.filters[name].count_values(self.filtered(excluding=[name]))
+        fields = {name: self.filters[name].field_name for name in row}
+        fields["year"] = "year"
+        grid = (
+            self.filtered(excluding=[*row, "year_from", "year_to"])
+            .order_by()
+            .values(*(fields[name] for name in row), year=Year("date"))
             .annotate(n=Count("pk"))
         )
-        return {row["year"]: row["n"] for row in counts}
+        tests = {name: self._row_test(name) for name in fields}
+        for cell in grid:
+            failed = [name for name, test in tests.items() if not test(cell)]
+            for name in fields:
+                value = cell[fields[name]]
+                if value not in (None, "") and (not failed or failed == [name]):
+                    counts[name][value] = counts[name].get(value, 0) + cell["n"]
+        return counts
+
+    def _row_test(self, name):
+        """Does a cell of the row-facet grid pass this facet's active filter?"""
+        if name == "year":
+            start, end = self.cleaned.get("year_from"), self.cleaned.get("year_to")
+            if start is None and end is None:
+                return lambda cell: True
+            return lambda cell: (
+                cell["year"] is not None
+                and (
+                    (start is None or cell["year"] >= start)
+                    and (end is None or cell["year"] <= end)
+                )
+            )
+        selected, field = self.cleaned.get(name), self.filters[name].field_name
+        return lambda cell: not selected or cell[field] in selected

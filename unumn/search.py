@@ -10,9 +10,11 @@ visitor finds an entry by an editor's surname or an institute's acronym.
   (quotes, ``-word``, ``or``), ranking breaks ties by recency, and
   highlighted snippets are computed by ``ts_headline`` for the rows of the
   page only.
-- SQLite: every word must appear (case-insensitive, anywhere in a word, so
-  the last word also matches as a prefix) in the title, summary, body or
-  keywords; ``-word`` excludes, quotes keep a phrase together.
+- SQLite: an FTS5 table over title, keywords, summary and body (Porter
+  stemming, kept in step by triggers: migration 0004). Every word must
+  match, case-insensitive, the last one also as a prefix; ``-word``
+  excludes, quotes keep a phrase together: the same meaning as on
+  PostgreSQL.
 
 The index is kept current by ``entries_reindex()``, called from the signal
 handlers in ``unumn/signals.py`` whenever an entry or a name it depends on
@@ -31,6 +33,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Prefetch, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -38,6 +41,7 @@ from django.utils.safestring import mark_safe
 from unumn.models import Contribution, Entry, Involvement
 
 CONFIG = "english"
+FTS_TABLE = "unumn_entry_fts"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 # Private-use characters mark highlights in ts_headline output, so the text
@@ -86,6 +90,9 @@ def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None):
     if entry_ids is not None:
         queryset = queryset.filter(pk__in=list(entry_ids))
     ids = list(queryset.values_list("pk", flat=True))
+    if entry_ids is None and not is_postgresql():
+        with connection.cursor() as cursor:  # a full rebuild also rebuilds the FTS5 table
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         entries = (
@@ -144,27 +151,30 @@ def _batch_collect(entry_ids):
 
 
 def parse_terms(query):
-    """Split a visitor's query into ``(terms, excluded)`` the SQLite way: quoted
-    phrases stay whole, ``-word`` excludes, ``or`` is dropped (every word must match)."""
-    terms, excluded = [], []
+    """Split a visitor's query into ``(terms, excluded, prefix_last)``: quoted phrases
+    stay whole, ``-word`` excludes, ``or`` is dropped (every word must match), and
+    ``prefix_last`` says whether the last word was typed plain (so it may be a prefix)."""
+    terms, excluded, prefix_last = [], [], False
     for phrase, word in re.findall(r'"([^"]*)"|(\S+)', query):
-        text = (phrase or word).strip()
-        if not text or text.lower() == "or":
+        text = (phrase or word).strip().strip('"')
+        prefix_last = False
+        if not re.search(r"\w", text) or text.lower() == "or":
             continue
-        if word and word.startswith("-") and len(word) > 1:
-            excluded.append(word[1:].strip('"'))
+        if word and word.startswith("-"):
+            excluded.append(text.lstrip("-"))
         else:
-            terms.append(text.strip('"'))
-    return [t for t in terms if t][:MAX_TERMS], [t for t in excluded if t][:MAX_TERMS]
+            terms.append(text)
+            prefix_last = bool(word)
+    return terms[:MAX_TERMS], excluded[:MAX_TERMS], prefix_last
 
 
-def _text_q(term):
-    return (
-        Q(title__icontains=term)
-        | Q(summary__icontains=term)
-        | Q(search_keywords__icontains=term)
-        | Q(body__icontains=term)
-    )
+def _fts_quote(term):
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _fts_matching(match):
+    """Ids of the entries the SQLite FTS5 index matches (see migration 0004)."""
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
 
 
 def pg_query(query):
@@ -186,13 +196,16 @@ def search_filter(queryset, query):
     """Entries matching the query (see the module docstring for its meaning)."""
     if is_postgresql():
         return queryset.filter(search_vector=pg_query(query))
-    terms, excluded = parse_terms(query)
+    terms, excluded, prefix_last = parse_terms(query)
     if not terms and not excluded:
         return queryset.none()
-    for term in terms:
-        queryset = queryset.filter(_text_q(term))
-    for term in excluded:
-        queryset = queryset.exclude(_text_q(term))
+    if terms:
+        match = " AND ".join(_fts_quote(term) for term in terms)
+        queryset = queryset.filter(pk__in=_fts_matching(match + ("*" if prefix_last else "")))
+    if excluded:
+        queryset = queryset.exclude(
+            pk__in=_fts_matching(" OR ".join(_fts_quote(term) for term in excluded))
+        )
     return queryset
 
 
@@ -201,7 +214,7 @@ def order_by_relevance(queryset, query):
     if is_postgresql():
         rank = SearchRank(F("search_vector"), pg_query(query))
     else:
-        terms, _ = parse_terms(query)
+        terms, _, _ = parse_terms(query)
         # SQLite: entries with every word in the title first, then in the keywords.
         rank = (
             Value(0)
@@ -255,7 +268,7 @@ def _plain(text):
 
 
 def _python_headline(text, query):
-    terms, _ = parse_terms(query)
+    terms, _, _ = parse_terms(query)
     text = _plain(text)
     lowered = text.lower()
     positions = [lowered.find(term.lower()) for term in terms]

@@ -202,7 +202,7 @@ class SelectionMixin:
             selection=selection,
             filterset=selection.filterset,
             query=selection.filterset.query,
-            facets=selection.facets(),
+            facets=selection.facets(expand=self.request.GET.get("expand", "")),
             year_facet=selection.year_facet(),
             year_bounds=selection.year_bounds,
             chips=selection.chips(),

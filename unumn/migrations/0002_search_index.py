@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from unumn.migration_operations import PostgreSQLOnly
+from unumn.migration_operations import VendorSQL
 
 
 class Migration(migrations.Migration):
@@ -27,11 +27,13 @@ class Migration(migrations.Migration):
             model_name='entry',
             index=models.Index(fields=['title'], name='entry_title_idx'),
         ),
-        PostgreSQLOnly(
+        VendorSQL(
+            "postgresql",
             sql="CREATE INDEX entry_search_vector_gin ON unumn_entry USING gin (search_vector)",
             reverse_sql="DROP INDEX entry_search_vector_gin",
         ),
-        PostgreSQLOnly(
+        VendorSQL(
+            "postgresql",
             sql="CREATE INDEX entry_newest_idx ON unumn_entry (date DESC NULLS LAST, id DESC)",
             reverse_sql="DROP INDEX entry_newest_idx",
         ),
