@@ -16,17 +16,20 @@ def validate_timezone(value):
         raise ValidationError(f"“{value}” is not a time zone name such as Africa/Accra.")
 
 
-def upcoming_q(today=None):
+def upcoming_q(today=None, prefix=""):
     """Events that have not ended yet: their last day (or only day) is today or later.
-    An event without dates is never upcoming."""
+    An event without dates is never upcoming. ``prefix`` reaches the event from
+    another model (``"event__"`` from ``Entry``)."""
     today = today or timezone.localdate()
-    return Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
+    end, start = f"{prefix}end_date", f"{prefix}start_date"
+    return Q(**{f"{end}__gte": today}) | Q(**{f"{end}__isnull": True, f"{start}__gte": today})
 
 
-def past_q(today=None):
+def past_q(today=None, prefix=""):
     today = today or timezone.localdate()
-    return Q(end_date__lt=today) | Q(end_date__isnull=True) & (
-        Q(start_date__lt=today) | Q(start_date__isnull=True)
+    end, start = f"{prefix}end_date", f"{prefix}start_date"
+    return Q(**{f"{end}__lt": today}) | Q(**{f"{end}__isnull": True}) & (
+        Q(**{f"{start}__lt": today}) | Q(**{f"{start}__isnull": True})
     )
 
 

@@ -6,11 +6,16 @@ class ProjectFilterSet(EntryFilterSet):
     """The shared entry filters, plus project type and state."""
 
     project_type = ChoiceFacetFilter(
-        field_name="project_type", choices=ProjectType.choices, label="Type", label_plural="Types"
+        field_name="project__project_type",
+        choices=ProjectType.choices,
+        label="Type",
+        label_plural="Types",
     )
     state = ChoiceFacetFilter(
-        field_name="state", choices=ProjectState.choices, label="State", label_plural="State"
+        field_name="project__state",
+        choices=ProjectState.choices,
+        label="State",
+        label_plural="State",
     )
 
     facet_names = ["project_type", "state", "theme", "institute", "country", "region"]
-    total_facet = "project_type"

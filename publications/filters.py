@@ -6,13 +6,13 @@ class PublicationFilterSet(EntryFilterSet):
     """The shared entry filters, plus publication type and status."""
 
     publication_type = ChoiceFacetFilter(
-        field_name="publication_type",
+        field_name="publication__publication_type",
         choices=PublicationType.choices,
         label="Type",
         label_plural="Types",
     )
     publication_status = ChoiceFacetFilter(
-        field_name="publication_status",
+        field_name="publication__publication_status",
         choices=PublicationStatus.choices,
         label="Status",
         label_plural="Status",
@@ -26,4 +26,3 @@ class PublicationFilterSet(EntryFilterSet):
         "country",
         "region",
     ]
-    total_facet = "publication_type"

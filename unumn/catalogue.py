@@ -1,15 +1,15 @@
 """A selection of entries, as a page: results, facet counts, active-filter chips.
 
 ``Selection`` runs an ``EntryFilterSet`` against a base queryset and answers
-everything a catalogue page shows in a fixed number of queries, whatever the
-page size or the number of themes:
+everything a catalogue page shows in a fixed number of queries (at most 10),
+whatever the page size, the number of themes or the size of the catalogue:
 
 1. one query for the vocabulary (every theme, institute and country), which
    resolves the values asked for and labels the values counted;
-2. one query for the facets on the entry row itself (kind or type, state,
-   year), grouped by all of them, and one for each other facet (themes,
-   institutes, countries, regions): all disjunctive counts. The counts of the
-   ``total_facet`` also give the number of results: there is no COUNT query;
+2. the facet counts and the number of results (``unumn/facets.py``): a
+   sampled probe, one grouped query for the facets of the entry row (kind or
+   type, state, year), one per other facet (themes, institutes, countries,
+   regions), and a COUNT only when an estimated total is small;
 3. one query for the page of results (with the highlighted snippets on
    PostgreSQL), and one prefetch each for institutes and themes.
 """
@@ -29,6 +29,14 @@ MAX_PAGE_SIZE = 100
 TOP_OPTIONS = 12
 
 
+def approximately(count):
+    """An estimated count, rounded to two significant figures: 12,345 → 12,000."""
+    if count < 100:
+        return count
+    digits = len(str(count)) - 2
+    return round(count, -digits)
+
+
 @dataclass
 class FacetOption:
     value: str
@@ -36,6 +44,11 @@ class FacetOption:
     count: int
     selected: bool
     toggle: Callable[[], str]
+    estimated: bool = False
+
+    @property
+    def shown_count(self):
+        return f"≈ {approximately(self.count):,}" if self.estimated else f"{self.count:,}"
 
     @cached_property
     def url(self):
@@ -51,6 +64,7 @@ class Facet:
 
     expanded: bool = False
     expand_url: str = ""
+    estimated: bool = False
 
     @property
     def shown(self):
@@ -129,16 +143,29 @@ class Selection:
     # --- facets ---------------------------------------------------------
 
     @cached_property
-    def counts(self):
-        """``{facet: {value: count}}``, each over every filter but its own."""
+    def facet_counts(self):
+        """Every facet's counts (each over every filter but its own) and the total."""
         return self.filterset.facet_counts()
 
-    @cached_property
+    @property
+    def counts(self):
+        return self.facet_counts.counts
+
+    @property
     def total(self):
-        fs = self.filterset
-        counts = self.counts[fs.total_facet]
-        selected = fs.cleaned.get(fs.total_facet)
-        return sum(counts.get(v, 0) for v in selected) if selected else sum(counts.values())
+        return self.facet_counts.total
+
+    @property
+    def total_estimated(self):
+        return self.facet_counts.total_estimated
+
+    @property
+    def shown_total(self):
+        return f"{approximately(self.total):,}" if self.total_estimated else f"{self.total:,}"
+
+    @property
+    def any_estimated(self):
+        return bool(self.facet_counts.estimated)
 
     def facets(self, expand=""):
         """The facets, each listing its busiest values (all of them for ``expand``)."""
@@ -156,11 +183,13 @@ class Selection:
                 values.sort(key=lambda v: position.get(v, len(position)))
             else:
                 values.sort(key=lambda v: (-counts.get(v, 0), str(flt.label_for(v)).lower()))
+            estimated = name in self.facet_counts.estimated
             facet = Facet(
                 name=name,
                 label=flt.label_plural or flt.label,
                 expanded=expand == name,
                 expand_url=f"{self.url_with(expand=name)}#facet-{name}",
+                estimated=estimated,
             )
             facet.options = [
                 FacetOption(
@@ -169,6 +198,7 @@ class Selection:
                     count=counts.get(value, 0),
                     selected=value in selected,
                     toggle=functools.partial(self.toggle_url, name, value),
+                    estimated=estimated,
                 )
                 for value in values
             ]
@@ -193,7 +223,8 @@ class Selection:
     def year_facet(self):
         cleaned = self.filterset.cleaned
         start, end = cleaned.get("year_from"), cleaned.get("year_to")
-        facet = Facet(name="year", label="Year")
+        estimated = "year" in self.facet_counts.estimated
+        facet = Facet(name="year", label="Year", estimated=estimated)
         for year, count in sorted(self.counts["year"].items(), reverse=True):
             chosen = start == year and end == year
             facet.options.append(
@@ -208,6 +239,7 @@ class Selection:
                         year_to=None if chosen else str(year),
                         page=None,
                     ),
+                    estimated=estimated,
                 )
             )
         return facet
@@ -254,15 +286,13 @@ class Selection:
         paginator = KnownCountPaginator(ordered.values("pk"), self.page_size, count=self.total)
         page = paginator.get_page(number)
         query = self.filterset.query
-        rows = (
-            self.filterset.ordered(self.filterset.queryset.filter(pk__in=page.object_list))
-            .for_cards()
-            .defer("search_vector", "search_keywords")
-        )
-        if query and search.is_postgresql():
-            rows = search.with_headline(rows.defer("body"), query)
-        elif not query:
-            rows = rows.defer("body")
+        # Snippets: ts_headline on PostgreSQL; on SQLite from the body, in Python.
+        python_snippets = bool(query) and not search.is_postgresql()
+        rows = self.filterset.ordered(
+            self.filterset.queryset.filter(pk__in=page.object_list)
+        ).for_cards(with_body=python_snippets)
+        if query and not python_snippets:
+            rows = search.with_headline(rows, query)
         page.object_list = list(rows)
         for entry in page.object_list:
             entry.snippet = search.snippet(entry, query) if query else None

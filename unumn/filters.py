@@ -24,10 +24,11 @@ from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Count, F, Value
-from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from unumn import search
+from unumn.facets import FacetCounter
 from unumn.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -78,15 +79,6 @@ class ValueListField(forms.Field):
         return kept
 
 
-class Year(ExtractYear):
-    """The year of a date; on SQLite read from the stored ISO text, which is much
-    faster than Django's generic date-extract function."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
-
-
 class Vocabulary:
     """Every theme, institute and country (slug or code → id, label, region), read in
     one small query per request. It turns the values a visitor asks for into ids
@@ -123,10 +115,12 @@ class Vocabulary:
 
 
 class FacetFilter(django_filters.Filter):
-    """A repeatable filter whose values widen (OR), and that counts its values.
+    """A repeatable filter whose values widen (OR) and that counts its values.
 
-    Subclasses define ``filter()`` (the condition for the cleaned values),
-    ``count_values()`` (``{value: count}`` over a queryset) and ``label_for()``.
+    ``condition(values)`` is the ``Q`` an entry must meet. A *row* facet is a
+    value of the entry row itself (kind, type, state…): it is counted with the
+    other row facets in one grouped query, on ``row_expression()``. Any other
+    facet counts itself with ``count_values()``.
     """
 
     field_class = ValueListField
@@ -135,6 +129,9 @@ class FacetFilter(django_filters.Filter):
     def __init__(self, *, label_plural="", **kwargs):
         super().__init__(**kwargs)
         self.label_plural = label_plural
+
+    def filter(self, qs, value):
+        return qs.filter(self.condition(value)) if value else qs
 
     def known(self, values):
         """The values that exist; the filter set reports the others."""
@@ -147,18 +144,17 @@ class FacetFilter(django_filters.Filter):
 class ChoiceFacetFilter(FacetFilter):
     """A facet over a column of the entry with fixed choices (kind, project type, …)."""
 
-    row_field = True  # counted with the other row facets, in one query
+    row_field = True
 
     def __init__(self, *, choices, **kwargs):
         super().__init__(choices=[value for value, _ in choices], **kwargs)
         self.choice_labels = {value: str(label) for value, label in choices}
 
-    def filter(self, qs, value):
-        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+    def condition(self, values):
+        return Q(**{f"{self.field_name}__in": values})
 
-    def count_values(self, qs):
-        counts = qs.order_by().values(self.field_name).annotate(n=Count("pk"))
-        return {row[self.field_name]: row["n"] for row in counts}
+    def row_expression(self):
+        return F(self.field_name)
 
     def label_for(self, value):
         return self.choice_labels.get(value, value)
@@ -186,15 +182,11 @@ class VocabularyFacetFilter(FacetFilter):
         known = self.vocabulary.by_value.get(self.field_name, {})
         return [value for value in values if value in known]
 
-    def ids(self, values):
+    def condition(self, values):
         known = self.vocabulary.by_value.get(self.field_name, {})
-        return [known[value][0] for value in values if value in known]
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        links = self.through.objects.filter(**{f"{self.id_field}__in": self.ids(value)})
-        return qs.filter(pk__in=links.values(self.entry_field))
+        ids = [known[value][0] for value in values if value in known]
+        links = self.through.objects.filter(**{f"{self.id_field}__in": ids})
+        return Q(pk__in=links.values(self.entry_field))
 
     def count_values(self, qs):
         rows = qs.order_by().values(pk_=F(self.relation)).annotate(n=Count("pk"))
@@ -208,13 +200,11 @@ class VocabularyFacetFilter(FacetFilter):
 class RegionFacetFilter(FacetFilter):
     """UN M49 regions: an entry is in a region when one of its countries is."""
 
-    def filter(self, qs, value):
-        if not value:
-            return qs
+    def condition(self, values):
         by_region = self.parent.vocabulary.countries_by_region
-        codes = [code for region in value for code in by_region.get(region, [])]
+        codes = [code for region in values for code in by_region.get(region, [])]
         links = Entry.countries.through.objects.filter(country_id__in=codes)
-        return qs.filter(pk__in=links.values("entry"))
+        return Q(pk__in=links.values("entry"))
 
     def count_values(self, qs):
         # Two countries of one region count the entry once.
@@ -279,9 +269,8 @@ class SearchFilter(django_filters.CharFilter):
 class EntryFilterSet(django_filters.FilterSet):
     """The shared filters of every list of entries.
 
-    Subclasses (one per app) add their own facets; ``total_facet`` names a
-    single-valued facet whose counts add up to the number of results, so the
-    result count costs no extra query.
+    Subclasses (one per app) add their own facets and list them in
+    ``facet_names``.
     """
 
     q = SearchFilter(label="Search")
@@ -326,7 +315,6 @@ class EntryFilterSet(django_filters.FilterSet):
     sort = SortFilter(label="Sort by")
 
     facet_names = ["kind", "theme", "institute", "country", "region"]
-    total_facet = "kind"
     default_sort = "newest"
 
     class Meta:
@@ -396,48 +384,5 @@ class EntryFilterSet(django_filters.FilterSet):
         return qs.order_by(F("date").desc(nulls_last=True), "-pk")
 
     def facet_counts(self):
-        """``{facet: {value: count}}``, each facet counted over every active filter
-        but its own (disjunctive counts).
-
-        Facets on a column of the entry row itself (kind, type, state, year) are
-        counted together in one query grouped by all of them: each takes the
-        cells that pass the other row facets' filters. Every other facet takes
-        one query of its own.
-        """
-        row = [name for name in self.facet_names if self.filters[name].row_field]
-        counts = {name: {} for name in [*self.facet_names, "year"]}
-        for name in self.facet_names:
-            if name not in row:
-                counts[name] = self.filters[name].count_values(self.filtered(excluding=[name]))
-        fields = {name: self.filters[name].field_name for name in row}
-        fields["year"] = "year"
-        grid = (
-            self.filtered(excluding=[*row, "year_from", "year_to"])
-            .order_by()
-            .values(*(fields[name] for name in row), year=Year("date"))
-            .annotate(n=Count("pk"))
-        )
-        tests = {name: self._row_test(name) for name in fields}
-        for cell in grid:
-            failed = [name for name, test in tests.items() if not test(cell)]
-            for name in fields:
-                value = cell[fields[name]]
-                if value not in (None, "") and (not failed or failed == [name]):
-                    counts[name][value] = counts[name].get(value, 0) + cell["n"]
-        return counts
-
-    def _row_test(self, name):
-        """Does a cell of the row-facet grid pass this facet's active filter?"""
-        if name == "year":
-            start, end = self.cleaned.get("year_from"), self.cleaned.get("year_to")
-            if start is None and end is None:
-                return lambda cell: True
-            return lambda cell: (
-                cell["year"] is not None
-                and (
-                    (start is None or cell["year"] >= start)
-                    and (end is None or cell["year"] <= end)
-                )
-            )
-        selected, field = self.cleaned.get(name), self.filters[name].field_name
-        return lambda cell: not selected or cell[field] in selected
+        """Every facet's disjunctive counts and the number of results (see facets.py)."""
+        return FacetCounter(self).count()

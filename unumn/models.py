@@ -266,9 +266,17 @@ class EntryQuerySet(models.QuerySet):
         """Entries of any of the given institutes (objects or ids)."""
         return self.filter(institutes__in=institutes).distinct()
 
-    def for_cards(self):
-        """Load what an entry card shows (institutes, themes) in a fixed number of queries."""
-        return self.prefetch_related(
+    def without_search_index(self):
+        """Leave the (large) search index columns in the database."""
+        return self.defer("search_keywords", "search_vector", "search_rank_vector")
+
+    def for_cards(self, *, with_body=False):
+        """Load what an entry card shows (institutes, themes) in a fixed number of queries,
+        and not the columns it does not show."""
+        qs = self.without_search_index()
+        if not with_body:
+            qs = qs.defer("body")
+        return qs.prefetch_related(
             models.Prefetch(
                 "institutes", queryset=Institute.objects.only("slug", "acronym", "name")
             ),
@@ -393,6 +401,9 @@ class Entry(models.Model):
     # PostgreSQL the weighted tsvector built from them and the entry's own text.
     search_keywords = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title, keywords and summary only: small enough to stay in the row (the full
+    # vector is stored out of line), so ranking thousands of matches stays cheap.
+    search_rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = EntryQuerySet.as_manager()
 
@@ -422,7 +433,9 @@ class Entry(models.Model):
         indexes = [
             # Covers the visibility filter and the columns lists and facets read
             # (kind, date), so counting never reads the wide rows.
-            models.Index(fields=["status", "publish_at", "date", "kind"], name="entry_visible_idx"),
+            models.Index(
+                fields=["status", "publish_at", "date", "kind", "id"], name="entry_visible_idx"
+            ),
             models.Index(fields=["date"], name="entry_date_idx"),
             models.Index(fields=["title"], name="entry_title_idx"),
         ]

@@ -7,9 +7,10 @@ visitor finds an entry by an editor's surname or an institute's acronym.
 - PostgreSQL: ``search_vector`` is a stored tsvector with a GIN index,
   weighted A (title), B (themes, people, institutes, organisations,
   countries), C (summary) and D (body); queries use ``websearch`` syntax
-  (quotes, ``-word``, ``or``), ranking breaks ties by recency, and
-  highlighted snippets are computed by ``ts_headline`` for the rows of the
-  page only.
+  (quotes, ``-word``, ``or``). Matches are ranked on ``search_rank_vector``
+  (the same without the body, small enough to stay in the row), ties broken
+  by recency; highlighted snippets are computed by ``ts_headline`` for the
+  rows of the page only.
 - SQLite: an FTS5 table over title, keywords, summary and body (Porter
   stemming, kept in step by triggers: migration 0004). Every word must
   match, case-insensitive, the last one also as a prefix; ``-word``
@@ -69,13 +70,13 @@ def entry_keywords(entry):
     return " ".join(name.strip() for name in names if name.strip())
 
 
-def weighted_vector():
-    return (
+def weighted_vector(*, body=True):
+    vector = (
         SearchVector("title", weight="A", config=CONFIG)
         + SearchVector("search_keywords", weight="B", config=CONFIG)
         + SearchVector("summary", weight="C", config=CONFIG)
-        + SearchVector("body", weight="D", config=CONFIG)
     )
+    return vector + SearchVector("body", weight="D", config=CONFIG) if body else vector
 
 
 def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None):
@@ -116,7 +117,9 @@ def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None):
                 changed.append(entry)
         Entry.objects.bulk_update(changed, ["search_keywords"])
         if is_postgresql():
-            Entry.objects.filter(pk__in=chunk).update(search_vector=weighted_vector())
+            Entry.objects.filter(pk__in=chunk).update(
+                search_vector=weighted_vector(), search_rank_vector=weighted_vector(body=False)
+            )
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     return len(ids)
@@ -212,7 +215,7 @@ def search_filter(queryset, query):
 def order_by_relevance(queryset, query):
     """Best matches first; among equals, the newest."""
     if is_postgresql():
-        rank = SearchRank(F("search_vector"), pg_query(query))
+        rank = SearchRank(F("search_rank_vector"), pg_query(query))
     else:
         terms, _, _ = parse_terms(query)
         # SQLite: entries with every word in the title first, then in the keywords.

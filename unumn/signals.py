@@ -26,7 +26,11 @@ from unumn.search import entries_reindex
 def entry_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or not isinstance(instance, Entry):
         return
-    if update_fields is not None and set(update_fields) <= {"search_keywords", "search_vector"}:
+    if update_fields is not None and set(update_fields) <= {
+        "search_keywords",
+        "search_vector",
+        "search_rank_vector",
+    }:
         return
     entries_reindex(entry_ids=[instance.pk])
 

@@ -145,6 +145,7 @@ class EntryDetailView(DetailView):
     def get_queryset(self):
         return (
             self.model.objects.published()
+            .without_search_index()
             .select_related(*self.select_related)
             .prefetch_related(
                 Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
@@ -191,7 +192,10 @@ class SelectionMixin:
     intro = ""
 
     def get_base_queryset(self):
-        return self.model.objects.published()
+        # Always a queryset of Entry (the per-kind lists filter on the denormalised
+        # kind), so counts and samples read the entry table and its indexes.
+        entries = Entry.objects.published()
+        return entries.filter(kind=self.model.KIND) if self.model.KIND else entries
 
     def get_context_data(self, **kwargs):
         selection = Selection(self.filterset_class, self.request.GET, self.get_base_queryset())
@@ -209,6 +213,9 @@ class SelectionMixin:
             notices=selection.messages(),
             sort_options=selection.sort_options(),
             total=selection.total,
+            shown_total=selection.shown_total,
+            total_estimated=selection.total_estimated,
+            counts_estimated=selection.any_estimated,
             page_obj=page,
             entries=page.object_list,
             params=selection.canonical,

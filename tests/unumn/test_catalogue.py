@@ -240,10 +240,10 @@ def test_a_catalogue_page_costs_a_fixed_number_of_queries(
             institutes=[institute],
             countries=[Country.objects.get(code="GH")],
         )
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(URL, params)
     assert response.status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         client.get(URL, {**params, "page": 3})
 
 

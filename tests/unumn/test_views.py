@@ -166,10 +166,10 @@ LIST_PAGES = [
     ("theme page", lambda: reverse("themes:detail", args=["busy-theme"]), 4),
     ("people", lambda: reverse("people:list"), 2),
     ("person page", lambda: reverse("people:detail", args=["busy-person"]), 4),
-    ("projects", lambda: reverse("projects:list"), 9),
-    ("publications", lambda: reverse("publications:list"), 9),
+    ("projects", lambda: reverse("projects:list"), 10),
+    ("publications", lambda: reverse("publications:list"), 10),
     ("events", lambda: reverse("events:list"), 10),
-    ("catalogue", lambda: reverse("catalogue"), 9),
+    ("catalogue", lambda: reverse("catalogue"), 10),
 ]
 
 

@@ -104,7 +104,8 @@ class Command(BaseCommand):
         entries_reindex(batch_size=options["batch_size"], progress=self.progress("indexed"))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+                cursor.execute("VACUUM FULL")  # compact what indexing rewrote
+                cursor.execute("VACUUM ANALYZE")  # and mark pages all-visible
         else:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
