@@ -288,3 +288,48 @@ def test_events_list_upcoming_first_then_past(client):
     past = client.get(reverse("events:list"), {"when": "past"})
     assert "Soon" not in titles(past) and len(titles(past)) == 6
     assert counts(response, "when") == {"upcoming": 2, "past": 6}
+
+
+class TestEstimatedCounts:
+    """Large selections: counts over a sample, marked as estimates (unumn/facets.py)."""
+
+    @pytest.fixture
+    def large(self, monkeypatch):
+        from unumn import facets
+
+        # Scale the limits down so that a few hundred entries count as "large".
+        monkeypatch.setattr(facets, "EXACT_LIMIT", 50)
+        monkeypatch.setattr(facets, "SAMPLE_TARGET", 60)
+        monkeypatch.setattr(facets, "BUCKETS", 10)
+        monkeypatch.setattr(facets, "PROBE_BUCKETS", 5)
+        Entry.objects.all().delete()
+        institute = make_institute(slug="big")
+        common, rare = make_theme(slug="common"), make_theme(slug="rare")
+        for i in range(300):
+            themes = [common] + ([rare] if i % 10 == 0 else [])
+            factory = make_event if i % 3 == 0 else make_publication
+            factory(title=f"Item {i}", institutes=[institute], themes=themes)
+
+    def test_large_selection_shows_estimates(self, client, large):
+        response = get(client)
+        assert response.context["total_estimated"]
+        assert 200 <= response.context["total"] <= 400
+        theme = next(f for f in response.context["facets"] if f.name == "theme")
+        assert theme.estimated
+        counts = {o.value: o.count for o in theme.options}
+        assert 200 <= counts["common"] <= 400
+        html = response.content.decode()
+        assert 'About <strong id="result-count">' in html
+        assert "≈" in html and "estimated from a sample" in html
+
+    def test_small_result_of_a_large_base_is_counted_exactly(self, client, large):
+        response = get(client, kind="project")
+        assert response.context["total"] == 0
+        assert not response.context["total_estimated"]
+        response = get(client, theme="rare", kind="event")
+        assert response.context["total"] == 10  # i % 30 == 0 among 0..299
+        assert not response.context["total_estimated"]
+
+    def test_same_query_count_when_estimating(self, client, large, django_assert_max_num_queries):
+        with django_assert_max_num_queries(10):
+            get(client, theme="common", kind="event", year_from="2000")
