@@ -11,6 +11,7 @@ PORT ?= 8000
 run: install ## Set up, migrate, load the network's content and serve on http://127.0.0.1:8000/
 	@mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py setup_roles
 	DEBUG=1 $(BIN)/python manage.py load_network_content
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -53,6 +54,8 @@ class EventType(models.TextChoices):
     MEETING = "meeting", "Meeting"
 
 
+# History follows the parent row (and through it themes, people, organisations).
+@reversion.register(follow=("entry_ptr",))
 class Event(Entry):
     """Something that happens on given days: a conference, a course, a panel series…
 

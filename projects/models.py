@@ -1,5 +1,6 @@
 """Projects: research, evaluations, capacity building and the programmes that hold them."""
 
+import reversion
 from django.db import models
 from django.db.models import F, Q
 
@@ -20,6 +21,8 @@ class ProjectState(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
+# History follows the parent row (and through it themes, people, organisations).
+@reversion.register(follow=("entry_ptr",))
 class Project(Entry):
     """A piece of the network's work that runs over time.
 

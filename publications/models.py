@@ -1,5 +1,6 @@
 """Publications: books, articles, special issues, collections, papers and reports."""
 
+import reversion
 from django.db import models
 from django.db.models import Q
 
@@ -25,6 +26,8 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+# History follows the parent row (and through it themes, people, organisations).
+@reversion.register(follow=("entry_ptr",))
 class Publication(Entry):
     """A published or forthcoming piece of research.
 

@@ -1,9 +1,12 @@
 """Shared fixtures.
 
-The network's content is loaded once per test database (``django_db_setup``);
+The editor roles and the network's content are loaded once per test database
+(``django_db_setup``), as ``make run`` does;
 each test runs in a transaction that is rolled back, so every test starts from
 the seeded site.
 """
+
+import os
 
 import pytest
 from django.core.management import call_command
@@ -11,8 +14,9 @@ from django.core.management import call_command
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load_network_content", verbosity=0, stdout=open("/dev/null", "w"))
+    with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:
+        call_command("setup_roles", stdout=quiet)
+        call_command("load_network_content", stdout=quiet)
 
 
 @pytest.fixture

@@ -1,14 +1,34 @@
-"""Admin for the network's vocabulary and the shared base of every entry admin."""
+"""Admin: the network's vocabulary, and the shared base of every entry admin.
 
+Editing is scoped by ``unumn/permissions.py``: an institute editor sees, opens,
+changes, deletes, reverts, recovers and autocompletes only entries of their
+institutes, can pick only those institutes on an entry, and cannot reach
+another institute's entry by a forged address or form. History (every save,
+with who and when; compare; revert; recover) is django-reversion's.
+"""
+
+import functools
+
+import reversion
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 from taggit.models import Tag
 
+from unumn import history
 from unumn.models import (
     Contribution,
     Country,
@@ -19,9 +39,57 @@ from unumn.models import (
     Person,
     Theme,
 )
+from unumn.permissions import (
+    ROLE_PERMISSIONS,
+    editable_institute_ids,
+    entries_editable_by,
+    visible_entries_q,
+)
+from unumn.search import reindex_once
+from unumn.services import entries_set_status
 
 # Themes are the one tag vocabulary; taggit's own generic Tag is not used.
 admin.site.unregister(Tag)
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Network editors manage editors' accounts, but only a superuser can make a
+    superuser or hand out permissions one by one: groups are the roles."""
+
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "role_list"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("groups")
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLE_PERMISSIONS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="roles")
+    def role_list(self, user):
+        return ", ".join(group.name for group in user.groups.all())
+
+
+def autocomplete_target(request):
+    """The ``(model_name, field_name)`` an autocomplete request fills, if it is one."""
+    if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+        return request.GET.get("model_name"), request.GET.get("field_name")
+    return None
 
 
 @admin.register(Country)
@@ -32,18 +100,31 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Institute)
-class InstituteAdmin(admin.ModelAdmin):
+class InstituteAdmin(VersionAdmin):
     list_display = ["name", "acronym", "kind", "city", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
     list_select_related = ["country"]
     search_fields = ["acronym", "name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["country"]
+    autocomplete_fields = ["country", "editors"]
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "kind", "summary", "description"]}),
+        ("Where", {"fields": ["city", "country", "website", "order"]}),
+        ("Editors", {"fields": ["editors"]}),
+    ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        ids = editable_institute_ids(request.user)
+        if ids is not None and autocomplete_target(request):
+            # An entry's institutes: an institute editor may only pick their own.
+            queryset = queryset.filter(pk__in=ids)
+        return queryset, duplicates
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(VersionAdmin):
     list_display = ["name", "family_name", "institute"]
     list_filter = ["institute"]
     list_select_related = ["institute"]
@@ -52,7 +133,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(VersionAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
     list_select_related = ["country"]
@@ -62,7 +143,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(VersionAdmin):
     list_display = ["name", "kind", "entry_count"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -87,7 +168,7 @@ class ContributionInline(admin.TabularInline):
     autocomplete_fields = ["person"]
     fields = ["order", "person", "role"]
     verbose_name = "person"
-    verbose_name_plural = "people (in the order they are listed)"
+    verbose_name_plural = "people (listed by their number: 1 first)"
 
 
 class InvolvementInline(admin.TabularInline):
@@ -112,11 +193,24 @@ class EntryAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["themes"] = list(self.instance.themes.all())
+        if not self.instance.pk:
+            return
+        self.initial["themes"] = list(self.instance.themes.all())
+        field = self.fields.get("institutes")
+        if field is not None:
+            # An institute editor sees only their institutes; the others stay on save.
+            current = list(self.instance.institutes.all())
+            allowed = set(field.queryset.values_list("pk", flat=True))
+            self.initial["institutes"] = [i.pk for i in current if i.pk in allowed]
+            others = [i.short_name for i in current if i.pk not in allowed]
+            if others:
+                field.help_text = f"Also shared with {', '.join(others)}, which stays as it is."
 
 
-class BaseEntryAdmin(admin.ModelAdmin):
+STATUS_LABELS = {"draft": "Draft", "review": "In review", "published": "Published"}
+
+
+class BaseEntryAdmin(VersionAdmin):
     """The shared base of the project, publication and event admins.
 
     Subclasses add their own fieldset (``kind_fieldset``) and list columns.
@@ -125,34 +219,93 @@ class BaseEntryAdmin(admin.ModelAdmin):
     form = EntryAdminForm
     kind_fieldset = None
     inlines = [ContributionInline, InvolvementInline]
-    list_display = ["title", "status", "date_label", "institute_list", "publish_at"]
+    list_display = ["title", "status_badge", "date_label", "institute_list", "publish_at"]
     list_filter = ["status", "institutes", "themes"]
-    list_select_related = []
-    search_fields = ["title", "slug", "summary", "contributors__name"]
+    search_fields = ["title", "slug", "summary", "contributors__name", "contributors__family_name"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["institutes", "countries", "related", "part_of"]
     view_on_site = True
+    actions = ["submit_for_review", "publish_now", "return_to_draft"]
+    change_form_template = "admin/unumn/entry_change_form.html"
+    object_history_template = "admin/unumn/entry_history.html"
+    history_latest_first = True
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (None, {"fields": ["title", "slug", "summary", "body"]}),
             ("Who and where", {"fields": ["institutes", "themes", "countries"]}),
-            (
-                "Dates",
-                {"fields": ["date", "date_precision"]},
-            ),
+            ("Dates", {"fields": ["date", "date_precision"]}),
         ]
         if self.kind_fieldset:
             fieldsets.append(self.kind_fieldset)
         fieldsets += [
             ("Links to other entries", {"fields": ["part_of", "related"]}),
-            ("Publishing", {"fields": ["status", "publish_at", "featured"]}),
+            (
+                "Publishing",
+                {
+                    "fields": ["status", "publish_at", "featured"],
+                    "description": "Drafts and entries in review are never public. A published "
+                    "entry with a publish time in the future goes public at that time.",
+                },
+            ),
         ]
         return fieldsets
 
+    # --- scope ----------------------------------------------------------
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("institutes")
+        queryset = super().get_queryset(request).prefetch_related("institutes")
+        return entries_editable_by(request.user, queryset)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and self.model._default_manager.filter(pk=_int_or_none(object_id)).exists():
+            # It exists, but belongs to another institute: refuse rather than pretend.
+            raise PermissionDenied
+        return obj
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        ids = editable_institute_ids(request.user)
+        if db_field.name == "institutes" and ids is not None:
+            kwargs["queryset"] = Institute.objects.filter(pk__in=ids)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        """Keep the institutes the editor cannot see: an institute editor saving an
+        entry shared with another institute must not take it away from them."""
+        ids = editable_institute_ids(request.user)
+        kept = []
+        if change and ids is not None:
+            kept = list(form.instance.institutes.exclude(pk__in=ids))
+        with reindex_once():
+            super().save_related(request, form, formsets, change)
+            if kept:
+                form.instance.institutes.add(*kept)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with reindex_once():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_viewonsite" in request.POST:
+            return HttpResponseRedirect(obj.get_absolute_url())
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_viewonsite" in request.POST:
+            return HttpResponseRedirect(obj.get_absolute_url())
+        return super().response_change(request, obj)
+
+    # --- list -----------------------------------------------------------
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, entry):
+        label = STATUS_LABELS.get(entry.status, entry.status)
+        css = entry.status
+        if entry.status == "published" and entry.publish_at and entry.publish_at > timezone.now():
+            label, css = f"Scheduled {entry.publish_at:%d %b %Y %H:%M}", "scheduled"
+        return format_html('<span class="status-badge status-badge--{}">{}</span>', css, label)
 
     @admin.display(description="date", ordering="date")
     def date_label(self, entry):
@@ -161,6 +314,122 @@ class BaseEntryAdmin(admin.ModelAdmin):
     @admin.display(description="institutes")
     def institute_list(self, entry):
         return ", ".join(institute.short_name for institute in entry.institutes.all())
+
+    @admin.action(description="Submit selected entries for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._set_status(request, queryset, Entry.Status.REVIEW)
+
+    @admin.action(description="Publish selected entries now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        self._set_status(request, queryset, Entry.Status.PUBLISHED)
+
+    @admin.action(description="Return selected entries to draft", permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        self._set_status(request, queryset, Entry.Status.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        count = entries_set_status(entries=queryset, status=status, user=request.user)
+        label = STATUS_LABELS[status].lower()
+        self.message_user(request, f"{count} entr{'y' if count == 1 else 'ies'} now {label}.")
+
+    # --- deleting keeps a version to recover from -------------------------
+
+    def delete_model(self, request, obj):
+        with self.create_revision(request):
+            self._add_to_revision(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with self.create_revision(request):
+            for obj in queryset:
+                self._add_to_revision(obj)
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _add_to_revision(obj):
+        reversion.add_to_revision(obj)
+        reversion.set_comment("State before deletion.")
+
+    # --- history: scoped, and with a comparison of two versions ---------------
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id)) or _not_found()
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        ids = editable_institute_ids(request.user)
+        if ids is not None and not history.deleted_entry_institutes(version) & ids:
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        ids = editable_institute_ids(request.user)
+        if ids is not None:
+            deleted = [
+                version
+                for version in Version.objects.get_deleted(self.model).select_related("revision")
+                if history.deleted_entry_institutes(version) & ids
+            ]
+            extra_context = {**(extra_context or {}), "deleted": deleted}
+        return super().recoverlist_view(request, extra_context)
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.compare_view)
+        return [
+            path("<path:object_id>/history/compare/", compare, name=self.url_name("compare")),
+            *super().get_urls(),
+        ]
+
+    def url_name(self, view):
+        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) or _not_found()
+        versions = Version.objects.get_for_object(obj).select_related("revision__user")
+        return super().history_view(
+            request,
+            object_id,
+            {**(extra_context or {}), "versions": versions, "compare_url": "compare/"},
+        )
+
+    def compare_view(self, request, object_id):
+        """Two saved versions of an entry side by side, changes first."""
+        obj = self.get_object(request, unquote(object_id)) or _not_found()
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(obj).select_related("revision__user")
+        try:
+            older = versions.get(pk=int(request.GET.get("from", "")))
+            newer = versions.get(pk=int(request.GET.get("to", "")))
+        except (ValueError, Version.DoesNotExist):
+            messages.error(request, "Choose two versions of this entry to compare.")
+            return redirect(reverse(f"admin:{self.url_name('history')}", args=[obj.pk]))
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        snapshot = functools.partial(history.snapshot, model=self.model, entry_id=obj.pk)
+        changes = history.compare(snapshot(older.revision), snapshot(newer.revision))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"Compare versions of “{obj}”",
+            "older": older,
+            "newer": newer,
+            "changes": sorted(changes, key=lambda change: not change.changed),
+        }
+        return TemplateResponse(request, "admin/unumn/entry_compare.html", context)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _not_found():
+    raise Http404("No such entry.")
 
 
 @admin.register(Entry)
@@ -174,6 +443,14 @@ class EntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if autocomplete_target(request):
+            # Linking to another entry: your own, or any public one; never another
+            # institute's draft.
+            return queryset.filter(visible_entries_q(request.user))
+        return entries_editable_by(request.user, queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         entry = self.get_object(request, object_id)

@@ -9,6 +9,8 @@ counts and its search index are therefore single queries over one table;
 
 import datetime
 
+import reversion
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -42,6 +44,7 @@ class Region(models.TextChoices):
     OCEANIA = "Oceania", "Oceania"
 
 
+@reversion.register()
 class Country(models.Model):
     """A country or area of ISO 3166-1, placed in its UN M49 region.
 
@@ -80,6 +83,7 @@ class InstituteKind(models.TextChoices):
     OFFICE = "office", "Office"
 
 
+@reversion.register(exclude=("editors",))  # who edits is not content history
 class Institute(models.Model):
     """A member of the network: the network itself, a UNU institute, or a UNU office."""
 
@@ -109,6 +113,12 @@ class Institute(models.Model):
     order = models.PositiveSmallIntegerField(
         default=100, help_text="Position in institute lists; lower comes first."
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_institutes",
+        help_text="Staff who curate this institute's entries (its institute editors).",
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -130,6 +140,7 @@ class Institute(models.Model):
         return self.acronym or self.name
 
 
+@reversion.register()
 class Person(models.Model):
     """A researcher, editor, author, organiser or speaker."""
 
@@ -173,6 +184,7 @@ class OrganisationKind(models.TextChoices):
     PUBLISHER = "publisher", "Publisher"
 
 
+@reversion.register()
 class Organisation(models.Model):
     """A partner, funder, commissioner, publisher or organiser outside the network."""
 
@@ -205,6 +217,7 @@ class ThemeKind(models.TextChoices):
     FRAMEWORK = "framework", "Policy framework"
 
 
+@reversion.register()
 class Theme(TagBase):
     """A curated theme: the one tagging vocabulary of projects, publications and events.
 
@@ -229,12 +242,15 @@ class Theme(TagBase):
         return reverse("themes:detail", kwargs={"slug": self.slug})
 
 
+@reversion.register()
 class ThemedEntry(ItemBase):
     """Links an entry to a theme with real foreign keys (taggit's custom-through
     pattern), so filtering by theme joins on integers, not a generic relation."""
 
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_entries")
-    content_object = models.ForeignKey("Entry", on_delete=models.CASCADE, related_name="+")
+    content_object = models.ForeignKey(
+        "Entry", on_delete=models.CASCADE, related_name="themed_links"
+    )
 
     class Meta:
         verbose_name = "theme of entry"
@@ -305,6 +321,7 @@ class EntryStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+@reversion.register(follow=("themed_links", "contributions", "involvements"))
 class Entry(models.Model):
     """What the network publishes: the concrete base of projects, publications and events.
 
@@ -490,6 +507,7 @@ class ContributionRole(models.TextChoices):
     SPEAKER = "speaker", "Speaker"
 
 
+@reversion.register()
 class Contribution(models.Model):
     """A person's part in an entry, in the order the entry lists its people."""
 
@@ -522,6 +540,7 @@ class InvolvementRole(models.TextChoices):
     PUBLISHER = "publisher", "Publisher"
 
 
+@reversion.register()
 class Involvement(models.Model):
     """An organisation's part in an entry: commissioner, funder, partner, publisher…"""
 

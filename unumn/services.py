@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reversion
 from django.apps import apps
 from django.db import transaction
 
@@ -96,8 +97,10 @@ def read_countries(path=COUNTRIES_FILE):
 
 
 def network_content_load(*, data, countries, progress=None):
-    """See ``_network_content_load``; the search index is updated once, at the end."""
-    with transaction.atomic(), reindex_once():
+    """See ``_network_content_load``; the search index is updated once, at the end, and
+    what is created is the first version in each object's history."""
+    with transaction.atomic(), reindex_once(), reversion.create_revision():
+        reversion.set_comment("Loaded from the network's content file.")
         return _network_content_load(data=data, countries=countries, progress=progress)
 
 
@@ -289,3 +292,20 @@ def entry_links_set(
         entry.part_of = part_of
         entry.full_clean()
         entry.save(update_fields=["part_of", "updated_at"])
+
+
+def entries_set_status(*, entries, status, user=None):
+    """Move entries to a workflow status (draft, in review, published), each saved
+    (so publishing sets its publish time) and recorded in its history."""
+    count = 0
+    with transaction.atomic(), reindex_once(), reversion.create_revision():
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(f"Status set to {Entry.Status(status).label.lower()}.")
+        for entry in entries:
+            entry = entry.specific
+            entry.status = status
+            entry.full_clean()
+            entry.save()
+            count += 1
+    return count

@@ -2,6 +2,7 @@
 shared base of every entry page."""
 
 from django.db.models import Count, Prefetch
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from unumn.catalogue import Selection
@@ -15,6 +16,7 @@ from unumn.models import (
     Theme,
     published_q,
 )
+from unumn.permissions import visible_entries_q
 
 
 def themes_with_counts():
@@ -143,8 +145,10 @@ class EntryDetailView(DetailView):
     select_related = ("part_of",)
 
     def get_queryset(self):
+        # The public see published entries; an editor also previews the unpublished
+        # entries they may edit (everyone else gets a 404 for those).
         return (
-            self.model.objects.published()
+            self.model.objects.filter(visible_entries_q(self.request.user))
             .without_search_index()
             .select_related(*self.select_related)
             .prefetch_related(
@@ -162,6 +166,7 @@ class EntryDetailView(DetailView):
         entry = self.object
         public = Entry.objects.published().for_cards()
         return super().get_context_data(
+            preview=not entry.is_public,
             list_url_name=f"{entry.kind}s:list",
             related_entries=public.filter(related=entry).order_by("kind", "-date", "title"),
             parts=public.filter(part_of=entry).order_by("kind", "title"),
@@ -169,6 +174,14 @@ class EntryDetailView(DetailView):
             involvements_by_role=self.group_involvements(entry),
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["preview"]:
+            # A preview is for its editor only: never cached, never indexed.
+            patch_cache_control(response, private=True, no_store=True)
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
     @staticmethod
     def group_involvements(entry):

@@ -1,0 +1,115 @@
+"""Reading an entry's history (django-reversion) for people: what one saved version
+of an entry said, and what changed between two versions.
+
+A version of a project, publication or event is stored by django-reversion as
+a revision holding the kind's row, the ``Entry`` row it extends, and its
+themes, people and organisations; ``snapshot()`` reads them back into labelled
+text, and ``compare()`` lines two snapshots up.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import ManyToManyField
+
+from unumn.models import (
+    Contribution,
+    Entry,
+    Involvement,
+    Organisation,
+    Person,
+    Theme,
+    ThemedEntry,
+)
+
+SKIPPED = {"id", "entry_ptr", "kind", "created_at", "updated_at", "search_keywords"}
+SKIPPED |= {"search_vector", "search_rank_vector", "contributors", "organisations"}
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+    @property
+    def changed(self):
+        return self.before != self.after
+
+
+def _versions_by_model(revision):
+    versions = {}
+    for version in revision.version_set.select_related("content_type"):
+        versions.setdefault(version.content_type.model_class(), []).append(version)
+    return versions
+
+
+def _names(model, pks):
+    objects = model._default_manager.in_bulk(list(pks))
+    return [str(objects[pk]) if pk in objects else f"(deleted #{pk})" for pk in pks]
+
+
+def snapshot(revision, model, entry_id):
+    """``{label: text}`` of an entry as it was saved in ``revision``."""
+    versions = _versions_by_model(revision)
+    fields = {}
+    for version in versions.get(Entry, []) + versions.get(model, []):
+        if version.object_id == str(entry_id):
+            fields.update(version.field_dict)
+    result = {}
+    for field in Entry._meta.concrete_fields + model._meta.local_concrete_fields:
+        if field.name in SKIPPED or field.name not in fields:
+            continue
+        value = fields[field.name]
+        if field.is_relation and value is not None:
+            value = " ".join(_names(field.related_model, [value]))
+        elif field.choices:
+            value = dict(field.flatchoices).get(value, value)
+        result[str(field.verbose_name).capitalize()] = "" if value is None else str(value)
+    for field in Entry._meta.many_to_many:
+        if isinstance(field, ManyToManyField) and field.name in fields:
+            pks = sorted(fields[field.name])
+            labels = _names(field.related_model, pks)
+            result[str(field.verbose_name).capitalize()] = ", ".join(sorted(labels))
+
+    def linked(link_model):
+        rows = [v.field_dict for v in versions.get(link_model, [])]
+        return [
+            row
+            for row in rows
+            if str(row.get("entry_id", row.get("content_object_id"))) == str(entry_id)
+        ]
+
+    themes = [row["tag_id"] for row in linked(ThemedEntry)]
+    result["Themes"] = ", ".join(sorted(_names(Theme, themes)))
+    result["People"] = _roles(linked(Contribution), Person, "person_id", Contribution.Role)
+    result["Organisations"] = _roles(
+        linked(Involvement), Organisation, "organisation_id", Involvement.Role
+    )
+    return result
+
+
+def _roles(rows, model, key, roles):
+    """'Name (role); Name (role)' in the order the entry lists them."""
+    rows = sorted(rows, key=lambda row: (row["order"], row["id"]))
+    names = _names(model, [row[key] for row in rows])
+    labels = dict(roles.choices)
+    return "; ".join(
+        f"{name} ({labels.get(row['role'], row['role']).lower()})"
+        for name, row in zip(names, rows, strict=True)
+    )
+
+
+def compare(older, newer):
+    """Lines up two snapshots: every label, with its value before and after."""
+    labels = list(dict.fromkeys([*older, *newer]))
+    return [Change(label, older.get(label, ""), newer.get(label, "")) for label in labels]
+
+
+def deleted_entry_institutes(version):
+    """The institute ids a deleted entry had, from the version about to be recovered."""
+    entry_type = ContentType.objects.get_for_model(Entry)
+    entry_version = version.revision.version_set.filter(
+        content_type=entry_type, object_id=version.object_id
+    ).first()
+    return set(entry_version.field_dict.get("institutes", [])) if entry_version else set()
