@@ -1,7 +1,12 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views import View
 from django.views.generic import TemplateView
 
+from events.calendar import calendar
 from events.filters import EventFilterSet
 from events.models import Event
+from unumn.catalogue import public_selection
 from unumn.views import EntryDetailView, SelectionMixin
 
 
@@ -16,3 +21,39 @@ class EventDetailView(EntryDetailView):
     model = Event
     template_name = "events/event_detail.html"
     select_related = ("part_of", "country")
+
+
+def calendar_response(events, request, *, name, filename):
+    body = calendar(events, absolute_url=request.build_absolute_uri, name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+class EventCalendarView(View):
+    """One event as an .ics file."""
+
+    def get(self, request, slug):
+        event = get_object_or_404(_calendar_events(Event.objects.published()), slug=slug)
+        return calendar_response([event], request, name=event.title, filename=f"{slug}.ics")
+
+
+class SelectionCalendarView(View):
+    """The events of any catalogue selection, upcoming unless ``when`` says otherwise."""
+
+    limit = 1000
+
+    def get(self, request):
+        params = request.GET.copy()
+        if not params.get("when"):
+            params["when"] = "upcoming"
+        selection = public_selection(params, model=Event, filterset_class=EventFilterSet)
+        events = selection.entries(limit=self.limit, model=Event, prepare=_calendar_events)
+        described = ", ".join(chip.label for chip in selection.chips()) or "events"
+        return calendar_response(
+            events, request, name=f"UNU Migration Network — {described}", filename="events.ics"
+        )
+
+
+def _calendar_events(queryset):
+    return queryset.select_related("country").prefetch_related("themes")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from publications import views
 
@@ -7,4 +7,9 @@ app_name = "publications"
 urlpatterns = [
     path("", views.PublicationListView.as_view(), name="list"),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="detail"),
+    re_path(
+        r"^(?P<slug>[-\w]+)/cite\.(?P<format>bib|ris|json)$",
+        views.PublicationCitationView.as_view(),
+        name="cite",
+    ),
 ]

@@ -23,6 +23,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 
 from unumn import search
+from unumn.models import Entry
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -95,6 +96,21 @@ class KnownCountPaginator(Paginator):
     def __init__(self, object_list, per_page, *, count):
         super().__init__(object_list, per_page)
         self.count = count
+
+
+def public_selection(params, *, model=None, filterset_class=None):
+    """The selection of public entries (of ``model``'s kind, if given) that ``params``
+    asks for: the one way every list, feed, calendar and citation export reads a URL.
+
+    Always a queryset of ``Entry`` (a kind is a filter on the denormalised column),
+    so counts and samples read the entry table and its indexes.
+    """
+    from unumn.filters import EntryFilterSet
+
+    entries = Entry.objects.published()
+    if model is not None and model.KIND:
+        entries = entries.filter(kind=model.KIND)
+    return Selection(filterset_class or EntryFilterSet, params, entries)
 
 
 class Selection:
@@ -274,6 +290,17 @@ class Selection:
         """The ordered, filtered queryset of results (no pagination)."""
         fs = self.filterset
         return fs.ordered(fs.filtered())
+
+    def entries(self, *, limit, model=None, prepare=None):
+        """The selection's entries in its order, at most ``limit`` of them, as
+        ``model`` objects (projects, publications, events), for exports: feeds,
+        calendars, citations. ``prepare`` adds what the export reads
+        (``select_related``, ``prefetch_related``). A fixed number of queries."""
+        ids = list(self.results_queryset().values_list("pk", flat=True)[:limit])
+        objects = (model or self.filterset.queryset.model).objects.filter(pk__in=ids)
+        objects = objects.without_search_index()
+        by_id = {obj.pk: obj for obj in (prepare(objects) if prepare else objects)}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     def page(self, number):
         """The page of results, clamped to the pages that exist.

@@ -1,12 +1,16 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from unumn import views
+from unumn import feeds, views
+from unumn.sitemaps import SITEMAPS
 
 institute_patterns = (
     [
         path("", views.InstituteListView.as_view(), name="list"),
         path("<slug:slug>/", views.InstituteDetailView.as_view(), name="detail"),
+        path("<slug:slug>/feed.atom", feeds.InstituteFeed(), name="atom"),
+        path("<slug:slug>/feed.rss", feeds.InstituteRssFeed(), name="rss"),
     ],
     "institutes",
 )
@@ -14,6 +18,8 @@ theme_patterns = (
     [
         path("", views.ThemeListView.as_view(), name="list"),
         path("<slug:slug>/", views.ThemeDetailView.as_view(), name="detail"),
+        path("<slug:slug>/feed.atom", feeds.ThemeFeed(), name="atom"),
+        path("<slug:slug>/feed.rss", feeds.ThemeRssFeed(), name="rss"),
     ],
     "themes",
 )
@@ -28,6 +34,9 @@ people_patterns = (
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
+    path("catalogue/feed.atom", feeds.SelectionFeed(), name="catalogue-atom"),
+    path("catalogue/feed.rss", feeds.RssSelectionFeed(), name="catalogue-rss"),
+    path("catalogue/", include("publications.export_urls")),
     path("institutes/", include(institute_patterns)),
     path("themes/", include(theme_patterns)),
     path("people/", include(people_patterns)),
@@ -35,6 +44,19 @@ urlpatterns = [
     path("publications/", include("publications.urls")),
     path("events/", include("events.urls")),
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]
 
 admin.site.site_header = "UNU Migration Network — editors"

@@ -5,7 +5,8 @@ from django.db.models import Count, Prefetch
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
-from unumn.catalogue import Selection
+from unumn import structured_data
+from unumn.catalogue import public_selection
 from unumn.filters import EntryFilterSet
 from unumn.models import (
     Contribution,
@@ -17,6 +18,7 @@ from unumn.models import (
     published_q,
 )
 from unumn.permissions import visible_entries_q
+from unumn.structured_data import entry_json_ld
 
 
 def themes_with_counts():
@@ -78,9 +80,14 @@ class InstituteDetailView(DetailView):
         entries = (
             Entry.objects.published().filter(institutes=self.object).for_cards().newest_first()
         )
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
         return super().get_context_data(
             entries_by_kind=group_by_kind(entries),
             people=self.object.people.all(),
+            json_ld={
+                "@context": "https://schema.org",
+                **structured_data.institute(self.object, url),
+            },
             **kwargs,
         )
 
@@ -128,7 +135,16 @@ class PersonDetailView(DetailView):
             .for_cards()
             .newest_first()
         )
-        return super().get_context_data(entries_by_kind=group_by_kind(entries), **kwargs)
+        person = self.object
+        url = self.request.build_absolute_uri(person.get_absolute_url())
+        data = structured_data.person(person, url)
+        if person.institute:
+            data["affiliation"] = structured_data.institute(person.institute)
+        return super().get_context_data(
+            entries_by_kind=group_by_kind(entries),
+            json_ld=structured_data.document(data),
+            **kwargs,
+        )
 
 
 class EntryDetailView(DetailView):
@@ -165,8 +181,10 @@ class EntryDetailView(DetailView):
     def get_context_data(self, **kwargs):
         entry = self.object
         public = Entry.objects.published().for_cards()
+        absolute = self.request.build_absolute_uri
         return super().get_context_data(
             preview=not entry.is_public,
+            json_ld=entry_json_ld(entry, url=absolute(entry.get_absolute_url()), absolute=absolute),
             list_url_name=f"{entry.kind}s:list",
             related_entries=public.filter(related=entry).order_by("kind", "-date", "title"),
             parts=public.filter(part_of=entry).order_by("kind", "title"),
@@ -204,14 +222,12 @@ class SelectionMixin:
     heading = "Catalogue"
     intro = ""
 
-    def get_base_queryset(self):
-        # Always a queryset of Entry (the per-kind lists filter on the denormalised
-        # kind), so counts and samples read the entry table and its indexes.
-        entries = Entry.objects.published()
-        return entries.filter(kind=self.model.KIND) if self.model.KIND else entries
+    def get_selection(self, params=None):
+        params = self.request.GET if params is None else params
+        return public_selection(params, model=self.model, filterset_class=self.filterset_class)
 
     def get_context_data(self, **kwargs):
-        selection = Selection(self.filterset_class, self.request.GET, self.get_base_queryset())
+        selection = self.get_selection()
         page = selection.page(self.request.GET.get("page"))
         return super().get_context_data(
             heading=self.heading,
@@ -242,3 +258,11 @@ class CatalogueView(SelectionMixin, TemplateView):
         "Every project, publication and event of the network's institutes: search them, "
         "and filter by type, theme, institute, country, region and year."
     )
+
+
+class RobotsView(TemplateView):
+    """robots.txt: the admin and the endless combinations of catalogue filters stay out
+    of search engines; everything else is in the sitemap."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"

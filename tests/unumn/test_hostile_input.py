@@ -115,7 +115,11 @@ query_params = st.dictionaries(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
 )
-@given(url=st.sampled_from(LIST_URLS), params=query_params, probe_in=st.sampled_from(PARAMETERS))
+@given(
+    url=st.sampled_from([*LIST_URLS, reverse("catalogue-atom"), reverse("catalogue-rss")]),
+    params=query_params,
+    probe_in=st.sampled_from(PARAMETERS),
+)
 def test_any_parameters_give_a_clear_answer(client, url, params, probe_in):
     params = {**params, probe_in: [*params.get(probe_in, []), PROBE]}
     response = client.get(url, params)

@@ -1,5 +1,7 @@
 """Template helpers shared by every page."""
 
+import json
+
 import markdown as markdown_lib
 import nh3
 from django import template
@@ -30,3 +32,15 @@ def render_markdown(text):
 @register.filter
 def markdown(text):
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 above
+
+
+JSON_IN_HTML = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """A ``<script type="application/ld+json">`` block; no text in ``data`` can close it."""
+    if not data:
+        return ""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(JSON_IN_HTML)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308

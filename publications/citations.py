@@ -1,0 +1,316 @@
+"""Citations of publications: CSL-JSON, BibTeX (biblatex types), RIS, and a formatted
+reference in the style of APA.
+
+Everything is derived from one CSL-JSON item per publication (``csl_item``), so
+the formats agree: the same authors and editors in the same order, the same
+date, container, publisher and identifiers.
+"""
+
+import json
+import re
+import unicodedata
+
+from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
+
+from publications.models import PublicationStatus, PublicationType
+from unumn.models import Contribution, Involvement
+
+T = PublicationType
+
+CSL_TYPES = {
+    T.BOOK: "book",
+    T.JOURNAL_ARTICLE: "article-journal",
+    T.SPECIAL_ISSUE: "periodical",
+    T.SPECIAL_SECTION: "periodical",
+    T.EDITED_COLLECTION: "book",
+    T.WORKING_PAPER: "report",
+    T.REPORT: "report",
+    T.SUMMARY_REPORT: "report",
+}
+BIBTEX_TYPES = {
+    T.BOOK: "book",
+    T.JOURNAL_ARTICLE: "article",
+    T.SPECIAL_ISSUE: "periodical",
+    T.SPECIAL_SECTION: "periodical",
+    T.EDITED_COLLECTION: "collection",
+    T.WORKING_PAPER: "techreport",
+    T.REPORT: "techreport",
+    T.SUMMARY_REPORT: "techreport",
+}
+RIS_TYPES = {
+    T.BOOK: "BOOK",
+    T.JOURNAL_ARTICLE: "JOUR",
+    T.SPECIAL_ISSUE: "JFULL",
+    T.SPECIAL_SECTION: "JFULL",
+    T.EDITED_COLLECTION: "EDBOOK",
+    T.WORKING_PAPER: "RPRT",
+    T.REPORT: "RPRT",
+    T.SUMMARY_REPORT: "RPRT",
+}
+GENRES = {
+    T.WORKING_PAPER: "Working paper",
+    T.SUMMARY_REPORT: "Summary report",
+    T.SPECIAL_ISSUE: "Special issue",
+    T.SPECIAL_SECTION: "Special section",
+    T.EDITED_COLLECTION: "Edited collection",
+}
+# What a reader should know of a publication not (yet) published.
+STATUS_NOTES = {
+    PublicationStatus.IN_PREPARATION: "in preparation",
+    PublicationStatus.UNDER_REVIEW: "under review",
+    PublicationStatus.ACCEPTED: "accepted",
+    PublicationStatus.FORTHCOMING: "forthcoming",
+}
+
+
+def prepare(queryset):
+    """What citing reads, in a fixed number of queries."""
+    return queryset.prefetch_related(
+        Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
+        Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
+        "institutes",
+        "themes",
+    )
+
+
+def _names(publication, role):
+    return [
+        {"family": c.person.family_name, "given": c.person.given_name}
+        for c in publication.contributions.all()
+        if c.role == role
+    ]
+
+
+def csl_item(publication, *, url):
+    """The CSL-JSON item of a publication (https://citeproc-js.readthedocs.io/)."""
+    kind = publication.publication_type
+    item = {
+        "id": publication.slug,
+        "type": CSL_TYPES.get(kind, "document"),
+        "title": publication.title,
+        "URL": publication.url or url,
+    }
+    authors, editors = _names(publication, "author"), _names(publication, "editor")
+    if authors:
+        item["author"] = authors
+    if editors:
+        item["editor"] = editors
+    if publication.date:
+        parts = [publication.date.year]
+        if publication.date_precision in {"month", "day"}:
+            parts.append(publication.date.month)
+        if publication.date_precision == "day":
+            parts.append(publication.date.day)
+        item["issued"] = {"date-parts": [parts]}
+    optional = {
+        "container-title": publication.container_title,
+        "volume": publication.volume,
+        "issue": publication.issue,
+        "page": publication.pages,
+        "publisher-place": publication.place,
+        "DOI": publication.doi,
+        "ISBN": publication.isbn,
+        "abstract": publication.summary,
+        "genre": GENRES.get(kind, ""),
+        "status": STATUS_NOTES.get(publication.publication_status, ""),
+    }
+    item.update({key: value for key, value in optional.items() if value})
+    publishers = [
+        i.organisation.name for i in publication.involvements.all() if i.role == "publisher"
+    ]
+    if publishers:
+        item["publisher"] = "; ".join(publishers)
+    elif kind in {T.WORKING_PAPER, T.REPORT, T.SUMMARY_REPORT}:
+        # A report is issued by its institutes.
+        item["publisher"] = "; ".join(i.name for i in publication.institutes.all())
+    keywords = [theme.name for theme in publication.themes.all()]
+    if keywords:
+        item["keyword"] = ", ".join(keywords)
+    return item
+
+
+def csl_json(items):
+    return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+# --- BibTeX ----------------------------------------------------------------
+
+BIBTEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "^": r"\^{}",
+    "~": r"\~{}",
+    **{char: "\\" + char for char in "{}%&$#_"},
+}
+
+
+def _bibtex_escape(text):
+    return re.sub(r"[\\{}%&$#_^~]", lambda m: BIBTEX_ESCAPES[m.group(0)], text)
+
+
+def _bibtex_title(text):
+    """Escaped, with acronyms and capitalised words braced so styles keep their case."""
+    return re.sub(r"\b([A-Z][\w-]*[A-Z0-9][\w-]*)\b", r"{\1}", _bibtex_escape(text))
+
+
+def _bibtex_names(names):
+    return " and ".join(f"{n['family']}, {n['given']}".strip(", ") for n in names)
+
+
+def _key(item, taken):
+    people = item.get("author") or item.get("editor") or [{"family": "unu"}]
+    year = str(item.get("issued", {}).get("date-parts", [[""]])[0][0]) or "nd"
+    word = next((w for w in re.findall(r"\w+", item["title"]) if len(w) > 3), "entry")
+    base = f"{people[0]['family']}{year}{word}"
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]", "", base)
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}{chr(ord('a') + n - 2)}"
+    taken.add(key)
+    return key
+
+
+def bibtex(entries):
+    """``entries``: ``(publication, csl item)`` pairs."""
+    records, taken = [], set()
+    for publication, item in entries:
+        kind = publication.publication_type
+        fields = {}
+        if "author" in item:
+            fields["author"] = _bibtex_names(item["author"])
+        if "editor" in item:
+            fields["editor"] = _bibtex_names(item["editor"])
+        if BIBTEX_TYPES.get(kind) == "periodical":
+            fields["title"] = _bibtex_title(item.get("container-title", item["title"]))
+            fields["issuetitle"] = _bibtex_title(item["title"])
+        else:
+            fields["title"] = _bibtex_title(item["title"])
+            if "container-title" in item:
+                fields["journal"] = _bibtex_escape(item["container-title"])
+        parts = item.get("issued", {}).get("date-parts", [[]])[0]
+        if parts:
+            fields["year"] = str(parts[0])
+        if len(parts) > 1:
+            fields["month"] = str(parts[1])
+        mapping = {"volume": "volume", "issue": "number", "page": "pages", "DOI": "doi",
+                   "ISBN": "isbn", "URL": "url", "publisher-place": "address",
+                   "abstract": "abstract", "keyword": "keywords"}  # fmt: skip
+        for key, name in mapping.items():
+            if key in item:
+                fields[name] = _bibtex_escape(item[key])
+        if "publisher" in item:
+            name = "institution" if BIBTEX_TYPES[kind] == "techreport" else "publisher"
+            fields[name] = _bibtex_escape(item["publisher"])
+        if kind in GENRES and BIBTEX_TYPES[kind] == "techreport":
+            fields["type"] = GENRES[kind]
+        if "status" in item:
+            fields["pubstate"] = item["status"]
+            fields["note"] = item["status"].capitalize()
+        lines = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
+        records.append(f"@{BIBTEX_TYPES.get(kind, 'misc')}{{{_key(item, taken)},\n{lines}\n}}\n")
+    return "\n".join(records)
+
+
+# --- RIS -------------------------------------------------------------------
+
+
+def _ris_date(parts):
+    """RIS dates are YYYY/MM/DD/other, empty where unknown: 2017/04//."""
+    cells = [str(parts[0]), *(f"{p:02d}" for p in parts[1:])]
+    return "/".join(cells + [""] * (3 - len(cells))) + "/"
+
+
+def ris(entries):
+    lines = []
+    for publication, item in entries:
+        lines.append(f"TY  - {RIS_TYPES.get(publication.publication_type, 'GEN')}")
+        for person in item.get("author", []):
+            lines.append(f"AU  - {person['family']}, {person['given']}".rstrip(", "))
+        for person in item.get("editor", []):
+            lines.append(f"ED  - {person['family']}, {person['given']}".rstrip(", "))
+        lines.append(f"TI  - {item['title']}")
+        parts = item.get("issued", {}).get("date-parts", [[]])[0]
+        if parts:
+            lines.append(f"PY  - {parts[0]}")
+            lines.append(f"DA  - {_ris_date(parts)}")
+        mapping = {"container-title": "T2", "volume": "VL", "issue": "IS", "publisher": "PB",
+                   "publisher-place": "CY", "DOI": "DO", "ISBN": "SN", "URL": "UR",
+                   "abstract": "AB", "genre": "M3", "status": "N1"}  # fmt: skip
+        for key, tag in mapping.items():
+            if key in item:
+                lines.append(f"{tag}  - {item[key]}")
+        if "page" in item:
+            start, _, end = item["page"].replace("–", "-").partition("-")
+            lines.append(f"SP  - {start}")
+            if end:
+                lines.append(f"EP  - {end}")
+        for theme in publication.themes.all():
+            lines.append(f"KW  - {theme.name}")
+        lines.append("ER  - ")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# --- a formatted reference ---------------------------------------------------
+
+
+def _initials(given):
+    return " ".join(f"{part[0]}." for part in re.split(r"[\s.]+", given) if part)
+
+
+def _apa_names(names):
+    formatted = [f"{n['family']}, {_initials(n['given'])}".rstrip(", ") for n in names]
+    if len(formatted) <= 1:
+        return "".join(formatted)
+    return ", ".join(formatted[:-1]) + ", & " + formatted[-1]
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]  # fmt: skip
+
+
+def formatted_reference(item):
+    """An APA-style reference, as safe HTML (titles of books and journals in italics)."""
+    pieces = []
+    if item.get("author"):
+        pieces.append(format_html("{}", _apa_names(item["author"])))
+    elif item.get("editor"):
+        suffix = "(Eds.)" if len(item["editor"]) > 1 else "(Ed.)"
+        pieces.append(format_html("{} {}", _apa_names(item["editor"]), suffix))
+    parts = item.get("issued", {}).get("date-parts", [[]])[0]
+    if item.get("status") in {"forthcoming", "accepted"}:
+        when = "in press"
+    elif parts:
+        when = str(parts[0]) + (f", {MONTHS[parts[1] - 1]}" if len(parts) > 1 else "")
+    else:
+        when = "n.d."
+    pieces.append(format_html("({})", when))
+    standalone = item["type"] in {"book", "report", "periodical"}
+    italic = standalone and not item.get("container-title")
+    title = format_html("<i>{}</i>" if italic else "{}", item["title"])
+    if item.get("genre"):
+        title = format_html("{} [{}]", title, item["genre"])
+    pieces.append(title)
+    if item.get("container-title"):
+        container = format_html("<i>{}</i>", item["container-title"])
+        if item.get("volume"):
+            container = format_html("{}, <i>{}</i>", container, item["volume"])
+        if item.get("issue"):
+            container = format_html("{}({})", container, item["issue"])
+        if item.get("page"):
+            container = format_html("{}, {}", container, item["page"])
+        pieces.append(container)
+    if item.get("publisher"):
+        pieces.append(format_html("{}", item["publisher"]))
+    if item.get("status") in {"in preparation", "under review"}:
+        pieces.append(format_html("Manuscript {}", item["status"]))
+    # Each piece ends with a full stop, unless it already ends with one.
+    reference = format_html_join(
+        " ", "{}{}", ((piece, "" if piece.endswith((".", "?", "!")) else ".") for piece in pieces)
+    )
+    link = f"https://doi.org/{item['DOI']}" if item.get("DOI") else item.get("URL")
+    if link:
+        reference = format_html('{} <a href="{}">{}</a>', reference, link, link)
+    return reference

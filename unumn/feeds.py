@@ -1,0 +1,134 @@
+"""Atom and RSS feeds of any selection of the catalogue.
+
+``/catalogue/feed.atom?<the catalogue's parameters>`` (and ``feed.rss``) is the
+feed of exactly that selection, newest first unless the parameters sort
+otherwise; theme and institute pages have their own feed, which is the
+catalogue's for that theme or institute.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from unumn.catalogue import public_selection
+from unumn.models import Contribution, Institute, Theme
+
+FEED_SIZE = 50
+
+
+class AtomWithAuthors(Atom1Feed):
+    """Atom lists every author of an entry, not only the first."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item.get("other_authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+
+
+class SelectionFeed(Feed):
+    """The feed of a catalogue selection; subclasses fix a theme or an institute."""
+
+    feed_type = AtomWithAuthors
+    description = (
+        "Projects, publications and events of the United Nations University Migration Network."
+    )
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        params = request.GET.copy()
+        self.fix(params, **kwargs)
+        return public_selection(params)
+
+    def fix(self, params, **kwargs):
+        """Narrow the parameters to this feed's theme or institute (scopes below)."""
+
+    def title(self, selection):
+        described = ", ".join(chip.label for chip in selection.chips())
+        return f"UNU Migration Network — {described or 'latest entries'}"
+
+    def link(self, selection):
+        return f"{reverse('catalogue')}?{selection.canonical.urlencode()}".rstrip("?")
+
+    def feed_url(self, selection):
+        return self.request.get_full_path()
+
+    def items(self, selection):
+        return selection.entries(
+            limit=FEED_SIZE,
+            prepare=lambda entries: entries.prefetch_related(
+                "themes",
+                Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
+            ),
+        )
+
+    def item_title(self, entry):
+        return entry.title
+
+    def item_description(self, entry):
+        return entry.summary
+
+    def item_pubdate(self, entry):
+        return entry.publish_at
+
+    def item_updateddate(self, entry):
+        return entry.updated_at
+
+    def item_guid(self, entry):
+        return f"tag:migration.unu.edu,2018:entry-{entry.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, entry):
+        names = self._authors(entry)
+        return names[0] if names else None
+
+    def item_extra_kwargs(self, entry):
+        return {"other_authors": self._authors(entry)[1:]}
+
+    def item_categories(self, entry):
+        return [theme.name for theme in entry.themes.all()]
+
+    @staticmethod
+    def _authors(entry):
+        return [c.person.name for c in entry.contributions.all()]
+
+
+class RssSelectionFeed(SelectionFeed):
+    feed_type = Rss201rev2Feed
+
+    def item_author_name(self, entry):
+        # RSS has one author field: every name, in order.
+        return ", ".join(self._authors(entry)) or None
+
+    def item_extra_kwargs(self, entry):
+        return {}
+
+
+class ThemeScope:
+    def fix(self, params, slug):
+        params.setlist("theme", [get_object_or_404(Theme, slug=slug).slug])
+
+
+class InstituteScope:
+    def fix(self, params, slug):
+        params.setlist("institute", [get_object_or_404(Institute, slug=slug).slug])
+
+
+class ThemeFeed(ThemeScope, SelectionFeed):
+    pass
+
+
+class ThemeRssFeed(ThemeScope, RssSelectionFeed):
+    pass
+
+
+class InstituteFeed(InstituteScope, SelectionFeed):
+    pass
+
+
+class InstituteRssFeed(InstituteScope, RssSelectionFeed):
+    pass
