@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrations-check check-deploy serve clean
+.PHONY: run test install lint format migrations-check check-deploy serve screenshots clean
 
 run: install ## Set up, migrate, load the network's content and serve on http://127.0.0.1:8000/
 	@mkdir -p var
@@ -47,6 +47,13 @@ serve: install ## Production-like: DEBUG off, WhiteNoise static files, gunicorn 
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn unumn.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+screenshots: install ## Regenerate docs/screenshots/ (needs Chromium: apt-get install -y chromium)
+	@mkdir -p var
+	rm -f var/screenshots.sqlite3
+	DEBUG=1 DATABASE_URL=sqlite:///var/screenshots.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 DATABASE_URL=sqlite:///var/screenshots.sqlite3 $(BIN)/python manage.py load_network_content -v0
+	DEBUG=1 DATABASE_URL=sqlite:///var/screenshots.sqlite3 $(BIN)/python manage.py take_screenshots
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -28,3 +28,9 @@ def superuser(django_user_model):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: their live server needs transactional databases, which
+    are emptied after each test, while every other test reads the seeded content."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))

@@ -136,8 +136,8 @@ class Selection:
         for name in ("year_from", "year_to"):
             if cleaned.get(name) is not None:
                 params[name] = str(cleaned[name])
-        if cleaned.get("sort") and self.filterset.sort_order == cleaned["sort"]:
-            params["sort"] = cleaned["sort"]
+        if self.filterset.sort_order != self.filterset.natural_sort:
+            params["sort"] = self.filterset.sort_order
         return params
 
     def url_with(self, **changes):
@@ -326,15 +326,16 @@ class Selection:
         return page
 
     def sort_options(self):
-        current = self.filterset.sort_order
-        choices = self.filterset.filters["sort"].sort_choices
-        options = [c for c in choices if c[0] != "relevance" or self.filterset.query]
+        """The sort choices; the natural order's value is empty, so a form that keeps it
+        lets a new search sort by relevance."""
+        fs = self.filterset
+        choices = fs.filters["sort"].sort_choices
+        options = [c for c in choices if c[0] != "relevance" or fs.query]
         return [
             {
-                "value": value,
+                "value": "" if value == fs.natural_sort else value,
                 "label": label,
-                "selected": value == current,
-                "url": self.url_with(sort=value, page=None),
+                "selected": value == fs.sort_order,
             }
             for value, label in options
         ]

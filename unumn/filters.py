@@ -345,11 +345,16 @@ class EntryFilterSet(django_filters.FilterSet):
         return strip_nul(self.cleaned.get("q") or "").strip()
 
     @property
+    def natural_sort(self):
+        """The order a selection has unless asked otherwise: by relevance when searching."""
+        return "relevance" if self.query else self.default_sort
+
+    @property
     def sort_order(self):
         sort = self.cleaned.get("sort") or ""
         if sort == "relevance" and not self.query:
             sort = ""
-        return sort or ("relevance" if self.query else self.default_sort)
+        return sort or self.natural_sort
 
     def messages(self):
         """What was ignored, in words a visitor understands."""

@@ -498,6 +498,13 @@ class Entry(models.Model):
     def date_label(self):
         return format_partial_date(self.date, self.date_precision)
 
+    @property
+    def date_iso(self):
+        """The date as precisely as it is known, for ``<time datetime>``: 2017, 2017-04…"""
+        if self.date is None:
+            return ""
+        return self.date.isoformat()[: {"year": 4, "month": 7}.get(self.date_precision, 10)]
+
 
 class ContributionRole(models.TextChoices):
     AUTHOR = "author", "Author"

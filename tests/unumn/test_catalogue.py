@@ -214,7 +214,7 @@ def test_theme_and_institute_pages_link_into_the_catalogue(client):
 def test_works_as_a_plain_get_form(client, known):
     html = get(client).content.decode()
     assert '<form class="catalogue" method="get"' in html
-    assert '<button type="submit" class="button">Apply filters</button>' in html
+    assert '<button type="submit" class="button" data-apply>Apply filters</button>' in html
     for facet in ("kind", "theme", "institute", "country", "region"):
         assert f'type="checkbox" name="{facet}"' in html
 

@@ -1,0 +1,200 @@
+"""What visitors and editors do, in a real browser (see conftest.py)."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import make_publication
+from unumn.models import Institute, Theme
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def query(page):
+    return parse_qs(urlsplit(page.url).query)
+
+
+def count(page):
+    return int(page.locator("#result-count").inner_text().replace(",", ""))
+
+
+# --- visitors ------------------------------------------------------------------
+
+
+def test_home_institute_publication_related_event(page):
+    page.goto("/")
+    expect(page.locator("h1")).to_have_count(1)
+    page.get_by_role("link", name="UNU-WIDER", exact=True).first.click()
+    expect(page.locator("h1")).to_have_text("UNU-WIDER")
+    page.get_by_role(
+        "link", name="Migration Governance and Policy in the Global South"
+    ).first.click()
+    expect(page.locator("h1")).to_have_text("Migration Governance and Policy in the Global South")
+    expect(page.get_by_text("Cite this")).to_be_visible()
+    related = page.locator("#related-heading + ul")
+    related.get_by_role("link", name=re.compile("WIDER Development Conference")).click()
+    expect(page.locator("h1")).to_contain_text("WIDER Development Conference")
+    expect(page.get_by_text("5–6 October 2017", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Add to your calendar (.ics)")).to_be_visible()
+
+
+@pytest.fixture
+def many(site):
+    """Enough entries on two themes for a second page of results."""
+    wider = Institute.objects.get(slug="unu-wider")
+    merit = Institute.objects.get(slug="unu-merit")
+    diaspora, integration = (
+        Theme.objects.get(slug="diaspora"),
+        Theme.objects.get(slug="integration"),
+    )
+    for i in range(30):
+        make_publication(
+            title=f"Migration working paper {i:02}",
+            institutes=[wider if i % 2 else merit],
+            themes=[diaspora if i % 3 else integration],
+        )
+
+
+def catalogue_flow(page, *, narrow=False):
+    page.goto("/catalogue/")
+    total = count(page)
+    page.get_by_label("Search catalogue").fill("migration")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"q=migration"))
+    searched = count(page)
+    assert 0 < searched <= total
+
+    if narrow:
+        # On a phone the filters are folded away until asked for.
+        panel = page.locator("[data-filters-panel]")
+        expect(panel).not_to_have_attribute("open", "")
+        panel.locator("summary").click()
+    page.get_by_label(re.compile(r"^Diaspora")).check()
+    expect(page).to_have_url(re.compile(r"theme=diaspora"))
+    page.get_by_label(re.compile(r"^Integration")).check()
+    expect(page).to_have_url(re.compile(r"theme=integration"))
+    two_themes = count(page)
+    page.get_by_label(re.compile(r"^UNU-WIDER")).check()
+    expect(page).to_have_url(re.compile(r"institute=unu-wider"))
+    narrowed = count(page)
+    assert narrowed < two_themes
+    assert query(page) == {
+        "q": ["migration"],
+        "theme": ["diaspora", "integration"],
+        "institute": ["unu-wider"],
+    }
+
+    if narrowed > 20:
+        page.get_by_role("link", name=re.compile("Next")).click()
+        expect(page).to_have_url(re.compile(r"page=2"))
+        assert query(page)["theme"] == ["diaspora", "integration"]
+        assert query(page)["institute"] == ["unu-wider"]
+
+    page.get_by_role("link", name=re.compile(r"Theme: Integration")).click()
+    expect(page).not_to_have_url(re.compile(r"theme=integration"))
+    assert query(page)["theme"] == ["diaspora"]
+    assert "page" not in query(page)
+
+    page.locator(".chips").get_by_role("link", name="Clear all").click()
+    expect(page).to_have_url(re.compile(r"/catalogue/$"))
+    assert count(page) == total
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"theme=diaspora"))
+    expect(page.get_by_label(re.compile(r"^Diaspora"))).to_be_checked()
+    assert query(page)["theme"] == ["diaspora"]
+
+
+def test_catalogue_on_a_desktop(page, many):
+    catalogue_flow(page)
+
+
+def test_catalogue_on_a_phone(make_page, many):
+    page = make_page(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
+    catalogue_flow(page, narrow=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, "the catalogue must not scroll sideways on a phone"
+
+
+def test_catalogue_without_javascript(make_page, many):
+    page = make_page(java_script_enabled=False)
+    page.goto("/catalogue/")
+    page.get_by_label(re.compile(r"^Diaspora")).check()
+    page.get_by_label(re.compile(r"^UNU-WIDER")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert query(page) == {"theme": ["diaspora"], "institute": ["unu-wider"]}
+    cards = page.locator("#results article")
+    assert cards.count() == min(20, count(page)) > 0
+    for card in cards.all():
+        expect(card).to_contain_text("UNU-WIDER")
+        expect(card).to_contain_text("Diaspora")
+    page.get_by_role("link", name=re.compile(r"Theme: Diaspora")).click()
+    assert query(page) == {"institute": ["unu-wider"]}
+
+
+# --- editors -------------------------------------------------------------------
+
+
+def select2(page, field, text):
+    """Pick ``text`` in the admin's autocomplete for ``field``."""
+    page.locator(f".field-{field} .select2-selection").click()
+    page.locator(".select2-search__field").last.fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_editor_writes_previews_publishes_and_finds_a_publication(page, django_user_model):
+    from django.core.management import call_command
+
+    django_user_model.objects.create_user("amina", password="a-long-test-password-1")
+    call_command("grant_editor", "amina", "--institute", "unu-wider", stdout=open("/dev/null", "w"))
+
+    page.goto("/admin/")
+    page.get_by_label("Username").fill("amina")
+    page.get_by_label("Password").fill("a-long-test-password-1")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#publications-publication")).to_be_visible()
+
+    page.goto("/admin/publications/publication/add/")
+    page.get_by_label("Title").fill("Remittance corridors between Ghana and Europe")
+    page.locator("#id_summary").fill("A working paper on remittances sent home to Ghana.")
+    select2(page, "institutes", "UNU-WIDER")
+    select2(page, "themes", "Diaspora")
+    page.locator("#id_publication_type").select_option("working_paper")
+    page.locator("#contributions-group .add-row a").click()
+    page.locator("#id_contributions-0-order").fill("1")
+    page.locator(".dynamic-contributions .select2-selection").first.click()
+    page.locator(".select2-search__field").last.fill("Gisselquist")
+    page.locator(".select2-results__option", has_text="Gisselquist").first.click()
+    page.locator("#id_status").select_option("draft")
+    page.get_by_role("button", name="Save and view on site").click()
+
+    # The draft opens as a preview only editors see.
+    expect(page.locator("h1")).to_have_text("Remittance corridors between Ghana and Europe")
+    expect(page.get_by_text("Draft — not public.")).to_be_visible()
+    expect(page.get_by_text("Rachel M. Gisselquist")).to_be_visible()
+
+    # Publish it, then find it in the catalogue like any visitor.
+    page.goto("/admin/publications/publication/?q=remittance")
+    expect(page.locator("#result_list")).to_contain_text("Draft")
+    page.get_by_role("link", name="Remittance corridors between Ghana and Europe").click()
+    page.locator("#id_status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.goto("/catalogue/?q=remittance+corridors")
+    expect(page.locator("#results")).to_contain_text(
+        "Remittance corridors between Ghana and Europe"
+    )
+    page.get_by_role("link", name="Remittance corridors between Ghana and Europe").click()
+    expect(page.get_by_text("Draft — not public.")).to_have_count(0)
+
+
+def test_catalogue_page_weight_is_under_200_kb(page, many, record_property):
+    sizes = {}
+    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
+    page.goto("/catalogue/")
+    page.wait_for_load_state("networkidle")
+    weight = sum(size for url, size in sizes.items() if not url.endswith((".png", ".svg", ".jpg")))
+    record_property("catalogue_page_weight_kb", round(weight / 1024, 1))
+    assert weight < 200 * 1024, f"{weight / 1024:.1f} KB"
