@@ -2,6 +2,7 @@ from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 
 from events.models import EventType, past_q, upcoming_q
 from unumn.filters import ChoiceFacetFilter, EntryFilterSet, SortFilter
+from unumn.models import NEWEST_FIRST
 
 WHEN_CHOICES = [("upcoming", "Upcoming"), ("past", "Past")]
 
@@ -50,6 +51,5 @@ class EventFilterSet(EntryFilterSet):
         ).order_by(
             "is_past",
             Case(When(upcoming_q(prefix="event__"), then=F("date"))).asc(),
-            F("date").desc(nulls_last=True),
-            "-pk",
+            *NEWEST_FIRST,
         )

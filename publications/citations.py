@@ -154,7 +154,7 @@ def _bibtex_title(text):
 
 
 def _bibtex_names(names):
-    return " and ".join(f"{n['family']}, {n['given']}".strip(", ") for n in names)
+    return " and ".join(_bibtex_escape(f"{n['family']}, {n['given']}".strip(", ")) for n in names)
 
 
 def _key(item, taken):

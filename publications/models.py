@@ -91,11 +91,3 @@ class Publication(Entry):
                 fields=["doi"], condition=~Q(doi=""), name="publication_doi_unique"
             ),
         ]
-
-    @property
-    def is_collection(self):
-        return self.publication_type in {
-            self.PublicationType.SPECIAL_ISSUE,
-            self.PublicationType.SPECIAL_SECTION,
-            self.PublicationType.EDITED_COLLECTION,
-        }

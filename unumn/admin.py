@@ -182,7 +182,8 @@ class InvolvementInline(admin.TabularInline):
 
 class EntryAdminForm(forms.ModelForm):
     """Themes are picked from the curated vocabulary (with autocomplete), not typed
-    as free text, so a typo never creates a new theme."""
+    as free text, so a typo never creates a new theme. An entry cannot be related
+    to, or part of, itself."""
 
     themes = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.all(),
@@ -206,8 +207,14 @@ class EntryAdminForm(forms.ModelForm):
             if others:
                 field.help_text = f"Also shared with {', '.join(others)}, which stays as it is."
 
-
-STATUS_LABELS = {"draft": "Draft", "review": "In review", "published": "Published"}
+    def clean(self):
+        cleaned = super().clean()
+        pk = self.instance.pk
+        if pk is not None and cleaned.get("part_of") is not None and cleaned["part_of"].pk == pk:
+            self.add_error("part_of", "An entry cannot be part of itself.")
+        if pk is not None and any(entry.pk == pk for entry in cleaned.get("related") or []):
+            self.add_error("related", "An entry cannot be related to itself.")
+        return cleaned
 
 
 class BaseEntryAdmin(VersionAdmin):
@@ -269,7 +276,18 @@ class BaseEntryAdmin(VersionAdmin):
         ids = editable_institute_ids(request.user)
         if db_field.name == "institutes" and ids is not None:
             kwargs["queryset"] = Institute.objects.filter(pk__in=ids)
+        if db_field.name == "related":
+            kwargs["queryset"] = linkable_entries(request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "part_of":
+            kwargs["queryset"] = linkable_entries(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_view_on_site_url(self, obj=None):
+        # Straight to the page, not through admin/r/: the page itself decides who sees it.
+        return obj.get_absolute_url() if obj is not None and obj.pk else None
 
     def save_related(self, request, form, formsets, change):
         """Keep the institutes the editor cannot see: an institute editor saving an
@@ -301,8 +319,7 @@ class BaseEntryAdmin(VersionAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, entry):
-        label = STATUS_LABELS.get(entry.status, entry.status)
-        css = entry.status
+        label, css = entry.get_status_display(), entry.status
         if entry.status == "published" and entry.publish_at and entry.publish_at > timezone.now():
             label, css = f"Scheduled {entry.publish_at:%d %b %Y %H:%M}", "scheduled"
         return format_html('<span class="status-badge status-badge--{}">{}</span>', css, label)
@@ -329,10 +346,17 @@ class BaseEntryAdmin(VersionAdmin):
 
     def _set_status(self, request, queryset, status):
         count = entries_set_status(entries=queryset, status=status, user=request.user)
-        label = STATUS_LABELS[status].lower()
+        label = Entry.Status(status).label.lower()
         self.message_user(request, f"{count} entr{'y' if count == 1 else 'ies'} now {label}.")
 
     # --- deleting keeps a version to recover from -------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        # Not VersionAdmin's, which wraps every action in one revision: a bulk
+        # delete inside it would save its "before deletion" versions too late
+        # (after the rows are gone), and status changes record their own.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        return admin.ModelAdmin.changelist_view(self, request, {**context, **(extra_context or {})})
 
     def delete_model(self, request, obj):
         with self.create_revision(request):
@@ -353,25 +377,39 @@ class BaseEntryAdmin(VersionAdmin):
     # --- history: scoped, and with a comparison of two versions ---------------
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        self.get_object(request, unquote(object_id)) or _not_found()
+        obj = self.get_object(request, unquote(object_id)) or _not_found()
+        version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        if history.holds_other_entries(version):
+            return self._refuse_shared_revision(request, obj.pk)
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        version = get_object_or_404(Version, pk=version_id)
+        version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
         ids = editable_institute_ids(request.user)
         if ids is not None and not history.deleted_entry_institutes(version) & ids:
             raise PermissionDenied
+        if history.holds_other_entries(version):
+            return self._refuse_shared_revision(request)
         return super().recover_view(request, version_id, extra_context)
+
+    def _refuse_shared_revision(self, request, pk=None):
+        """A version saved together with other entries cannot be restored alone."""
+        messages.error(
+            request,
+            "This version was saved together with other entries; restoring it would change "
+            "them too. Choose another version.",
+        )
+        if pk is None:
+            return redirect(reverse(f"admin:{self.url_name('recoverlist')}"))
+        return redirect(reverse(f"admin:{self.url_name('history')}", args=[pk]))
 
     def recoverlist_view(self, request, extra_context=None):
         ids = editable_institute_ids(request.user)
         if ids is not None:
-            deleted = [
-                version
-                for version in Version.objects.get_deleted(self.model).select_related("revision")
-                if history.deleted_entry_institutes(version) & ids
-            ]
-            extra_context = {**(extra_context or {}), "deleted": deleted}
+            deleted = list(Version.objects.get_deleted(self.model).select_related("revision"))
+            institutes = history.deleted_entries_institutes(deleted)
+            in_scope = [version for version in deleted if institutes[version.pk] & ids]
+            extra_context = {**(extra_context or {}), "deleted": in_scope}
         return super().recoverlist_view(request, extra_context)
 
     def get_urls(self):
@@ -421,6 +459,11 @@ class BaseEntryAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/unumn/entry_compare.html", context)
 
 
+def linkable_entries(request):
+    """Entries an editor may link to (related, part of): their own, or public ones."""
+    return Entry.objects.filter(visible_entries_q(request.user))
+
+
 def _int_or_none(value):
     try:
         return int(value)
@@ -444,12 +487,19 @@ class EntryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_actions(self, request):
+        return {}  # deleting goes through each kind's admin, which keeps the history
+
+    def delete_view(self, request, object_id, extra_context=None):
+        entry = self.get_object(request, object_id) or _not_found()
+        return redirect(reverse(f"admin:{entry.kind}s_{entry.kind}_delete", args=[entry.pk]))
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if autocomplete_target(request):
             # Linking to another entry: your own, or any public one; never another
             # institute's draft.
-            return queryset.filter(visible_entries_q(request.user))
+            return queryset.filter(pk__in=linkable_entries(request).values("pk"))
         return entries_editable_by(request.user, queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

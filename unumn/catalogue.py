@@ -21,12 +21,12 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.utils.module_loading import import_string
 
 from unumn import search
 from unumn.models import Entry
 
 PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 TOP_OPTIONS = 12
 
 
@@ -98,19 +98,39 @@ class KnownCountPaginator(Paginator):
         self.count = count
 
 
-def public_selection(params, *, model=None, filterset_class=None):
-    """The selection of public entries (of ``model``'s kind, if given) that ``params``
-    asks for: the one way every list, feed, calendar and citation export reads a URL.
+# Each kind's own FilterSet (a feature app's; the core does not import them at load).
+KIND_FILTERSETS = {
+    "project": "projects.filters.ProjectFilterSet",
+    "publication": "publications.filters.PublicationFilterSet",
+    "event": "events.filters.EventFilterSet",
+}
 
+
+def public_selection(params, *, model=None, filterset_class=None):
+    """The selection of public entries that ``params`` asks for: the one way every list,
+    feed, calendar and citation export reads a URL.
+
+    The kind is ``model``'s, or, when no FilterSet is given (the exports), the one
+    kind ``params`` names; a selection of one kind reads that kind's own filters too
+    (``publication_type``…), so an export of ``/publications/?publication_type=book``
+    holds the books only.
     Always a queryset of ``Entry`` (a kind is a filter on the denormalised column),
     so counts and samples read the entry table and its indexes.
     """
-    from unumn.filters import EntryFilterSet
-
+    kind = model.KIND if model is not None and model.KIND else None
+    if filterset_class is None and kind is None:
+        kinds = set(params.getlist("kind"))
+        if len(kinds) == 1 and next(iter(kinds)) in KIND_FILTERSETS:
+            kind = next(iter(kinds))
+    if filterset_class is None:
+        filterset_class = import_string(KIND_FILTERSETS[kind] if kind else ENTRY_FILTERSET)
     entries = Entry.objects.published()
-    if model is not None and model.KIND:
-        entries = entries.filter(kind=model.KIND)
-    return Selection(filterset_class or EntryFilterSet, params, entries)
+    if kind:
+        entries = entries.filter(kind=kind)
+    return Selection(filterset_class, params, entries)
+
+
+ENTRY_FILTERSET = "unumn.filters.EntryFilterSet"
 
 
 class Selection:
@@ -138,6 +158,14 @@ class Selection:
                 params[name] = str(cleaned[name])
         if self.filterset.sort_order != self.filterset.natural_sort:
             params["sort"] = self.filterset.sort_order
+        return params
+
+    def export_params(self, kind=None):
+        """The parameters of this selection for its exports (feeds, calendar, citations),
+        with the kind of a per-kind list made explicit."""
+        params = self.canonical.copy()
+        if kind:
+            params.setlist("kind", [kind])
         return params
 
     def url_with(self, **changes):

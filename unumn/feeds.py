@@ -11,8 +11,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from unumn.catalogue import public_selection
+from unumn.filters import strip_control
 from unumn.models import Contribution, Institute, Theme
 
 FEED_SIZE = 50
@@ -38,23 +40,25 @@ class SelectionFeed(Feed):
     )
 
     def get_object(self, request, *args, **kwargs):
-        self.request = request
         params = request.GET.copy()
         self.fix(params, **kwargs)
-        return public_selection(params)
+        selection = public_selection(params)
+        # Kept on the selection, not on this feed: one feed object serves every request.
+        selection.feed_path = request.get_full_path()
+        return selection
 
     def fix(self, params, **kwargs):
         """Narrow the parameters to this feed's theme or institute (scopes below)."""
 
     def title(self, selection):
         described = ", ".join(chip.label for chip in selection.chips())
-        return f"UNU Migration Network — {described or 'latest entries'}"
+        return strip_control(f"UNU Migration Network — {described or 'latest entries'}")
 
     def link(self, selection):
         return f"{reverse('catalogue')}?{selection.canonical.urlencode()}".rstrip("?")
 
     def feed_url(self, selection):
-        return self.request.get_full_path()
+        return selection.feed_path
 
     def items(self, selection):
         return selection.entries(
@@ -66,10 +70,11 @@ class SelectionFeed(Feed):
         )
 
     def item_title(self, entry):
-        return entry.title
+        return strip_control(entry.title)
 
     def item_description(self, entry):
-        return entry.summary
+        # Feeds carry HTML descriptions; a summary is plain text.
+        return escape(strip_control(entry.summary))
 
     def item_pubdate(self, entry):
         return entry.publish_at

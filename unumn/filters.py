@@ -45,8 +45,12 @@ MAX_VALUES = 20
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
 
 
-def strip_nul(value):
-    return value.replace("\x00", "")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control(value):
+    """Without NUL and the other control characters (PostgreSQL and XML refuse them)."""
+    return CONTROL_CHARACTERS.sub("", value)
 
 
 class ValueListField(forms.Field):
@@ -67,7 +71,7 @@ class ValueListField(forms.Field):
         values = [value] if isinstance(value, str) else list(value)
         kept, self.dropped = [], []
         for raw in values[: MAX_VALUES * 5]:
-            item = self.normalise(strip_nul(str(raw)).strip())
+            item = self.normalise(strip_control(str(raw)).strip())
             valid = bool(self.pattern.match(item)) and (
                 self.choices is None or item in self.choices
             )
@@ -262,7 +266,7 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(max_length=search.MAX_QUERY_LENGTH, strip=True, **kwargs)
 
     def filter(self, qs, value):
-        value = strip_nul(value or "").strip()
+        value = strip_control(value or "").strip()
         return search.search_filter(qs, value) if value else qs
 
 
@@ -342,7 +346,7 @@ class EntryFilterSet(django_filters.FilterSet):
 
     @property
     def query(self):
-        return strip_nul(self.cleaned.get("q") or "").strip()
+        return strip_control(self.cleaned.get("q") or "").strip()
 
     @property
     def natural_sort(self):
@@ -386,7 +390,7 @@ class EntryFilterSet(django_filters.FilterSet):
             return qs.order_by(F("date").asc(nulls_last=True), "pk")
         if sort == "title":
             return qs.order_by("title", "pk")
-        return qs.order_by(F("date").desc(nulls_last=True), "-pk")
+        return qs.newest_first()
 
     def facet_counts(self):
         """Every facet's disjunctive counts and the number of results (see facets.py)."""

@@ -106,10 +106,32 @@ def compare(older, newer):
     return [Change(label, older.get(label, ""), newer.get(label, "")) for label in labels]
 
 
+def _entry_versions(revision_ids):
+    from reversion.models import Version
+
+    entry_type = ContentType.objects.get_for_model(Entry)
+    return Version.objects.filter(revision_id__in=revision_ids, content_type=entry_type)
+
+
+def deleted_entries_institutes(versions):
+    """``{version id: institute ids}`` of deleted entries, in one query."""
+    entry_versions = {
+        (v.revision_id, v.object_id): v for v in _entry_versions({v.revision_id for v in versions})
+    }
+    result = {}
+    for version in versions:
+        entry_version = entry_versions.get((version.revision_id, version.object_id))
+        result[version.pk] = (
+            set(entry_version.field_dict.get("institutes", [])) if entry_version else set()
+        )
+    return result
+
+
 def deleted_entry_institutes(version):
     """The institute ids a deleted entry had, from the version about to be recovered."""
-    entry_type = ContentType.objects.get_for_model(Entry)
-    entry_version = version.revision.version_set.filter(
-        content_type=entry_type, object_id=version.object_id
-    ).first()
-    return set(entry_version.field_dict.get("institutes", [])) if entry_version else set()
+    return deleted_entries_institutes([version])[version.pk]
+
+
+def holds_other_entries(version):
+    """Was this version saved together with other entries (a revision of several)?"""
+    return _entry_versions([version.revision_id]).exclude(object_id=version.object_id).exists()

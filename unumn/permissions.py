@@ -84,13 +84,6 @@ def entries_editable_by(user, queryset):
     return queryset.filter(pk__in=_entries_of(ids))
 
 
-def can_edit_entry(user, entry):
-    ids = editable_institute_ids(user)
-    if ids is None:
-        return True
-    return bool(ids) and entry.institutes.filter(pk__in=ids).exists()
-
-
 def visible_entries_q(user):
     """For the public pages: what this user may see — public entries, and for an
     editor also the unpublished entries they may edit (previews)."""

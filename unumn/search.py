@@ -39,7 +39,7 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from unumn.models import Contribution, Entry, Involvement
+from unumn.models import NEWEST_FIRST, Contribution, Entry, Involvement
 
 CONFIG = "english"
 FTS_TABLE = "unumn_entry_fts"
@@ -229,7 +229,7 @@ def order_by_relevance(queryset, query):
                 output_field=IntegerField(),
             )
         )
-    return queryset.annotate(rank=rank).order_by("-rank", F("date").desc(nulls_last=True), "-pk")
+    return queryset.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
 
 
 def with_headline(queryset, query):

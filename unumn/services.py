@@ -13,6 +13,7 @@ from pathlib import Path
 import reversion
 from django.apps import apps
 from django.db import transaction
+from django.utils import timezone
 
 from unumn.dates import parse_partial_date
 from unumn.models import (
@@ -97,11 +98,22 @@ def read_countries(path=COUNTRIES_FILE):
 
 
 def network_content_load(*, data, countries, progress=None):
-    """See ``_network_content_load``; the search index is updated once, at the end, and
-    what is created is the first version in each object's history."""
-    with transaction.atomic(), reindex_once(), reversion.create_revision():
-        reversion.set_comment("Loaded from the network's content file.")
+    """See ``_network_content_load``; the search index is updated once, at the end."""
+    with transaction.atomic(), reindex_once():
         return _network_content_load(data=data, countries=countries, progress=progress)
+
+
+LOADED = "Loaded from the network's content file."
+
+
+def record_version(obj, comment, user=None):
+    """Start or continue ``obj``'s history with its current state, in a revision of its
+    own (reverting one object must never revert another)."""
+    with reversion.create_revision():
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(comment)
+        reversion.add_to_revision(obj)
 
 
 def _network_content_load(*, data, countries, progress=None):
@@ -124,6 +136,8 @@ def _network_content_load(*, data, countries, progress=None):
             obj = model(**lookup, **defaults)
             obj.full_clean()
             obj.save()
+            if not isinstance(obj, Entry):  # an entry's first version waits for its links
+                record_version(obj, LOADED)
         report.count(table, created)
         return obj, created
 
@@ -257,6 +271,8 @@ def _network_content_load(*, data, countries, progress=None):
             related=[entries[slug] for slug in row.get("related", [])],
             part_of=entries.get(row.get("part_of")),
         )
+    for entry, _ in created_rows:
+        record_version(entry, LOADED)
     say(f"links set on {len(created_rows)} new entries")
     return report
 
@@ -295,17 +311,18 @@ def entry_links_set(
 
 
 def entries_set_status(*, entries, status, user=None):
-    """Move entries to a workflow status (draft, in review, published), each saved
-    (so publishing sets its publish time) and recorded in its history."""
-    count = 0
-    with transaction.atomic(), reindex_once(), reversion.create_revision():
-        if user is not None:
-            reversion.set_user(user)
-        reversion.set_comment(f"Status set to {Entry.Status(status).label.lower()}.")
+    """Move entries to a workflow status (draft, in review, published), each saved and
+    recorded in its own history. Publishing now makes a scheduled entry public now."""
+    count, now = 0, timezone.now()
+    comment = f"Status set to {Entry.Status(status).label.lower()}."
+    with transaction.atomic(), reindex_once():
         for entry in entries:
             entry = entry.specific
             entry.status = status
+            if status == Entry.Status.PUBLISHED and entry.publish_at and entry.publish_at > now:
+                entry.publish_at = now
             entry.full_clean()
             entry.save()
+            record_version(entry, comment, user)
             count += 1
     return count

@@ -5,7 +5,7 @@ This is index maintenance, not domain logic: it must follow every write,
 whichever code path (admin, services, shell) made it.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from unumn.models import (
@@ -65,21 +65,49 @@ def entry_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
         )
 
 
+# The names an entry is found by: re-index its entries only when one of these changes
+# (not when an institute's description or order does).
+SEARCHED_NAMES = {
+    Person: ("name",),
+    Organisation: ("name", "acronym"),
+    Theme: ("name",),
+    Institute: ("name", "acronym"),
+    Country: ("name",),
+}
+
+
+@receiver(pre_save)
+def remember_names(sender, instance, raw=False, **kwargs):
+    fields = SEARCHED_NAMES.get(sender)
+    if fields and instance.pk is not None and not raw:
+        instance._names_before = (
+            sender._default_manager.filter(pk=instance.pk).values_list(*fields).first()
+        )
+
+
+def renamed(instance, raw, created):
+    if raw or created:
+        return False
+    before = getattr(instance, "_names_before", None)
+    now = tuple(getattr(instance, field) for field in SEARCHED_NAMES[type(instance)])
+    return before is not None and now != tuple(before)
+
+
 @receiver(post_save, sender=Person)
 def person_renamed(sender, instance, raw=False, created=False, **kwargs):
-    if not raw and not created:
+    if renamed(instance, raw, created):
         entries_reindex(entry_ids=instance.contributions.values_list("entry_id", flat=True))
 
 
 @receiver(post_save, sender=Organisation)
 def organisation_renamed(sender, instance, raw=False, created=False, **kwargs):
-    if not raw and not created:
+    if renamed(instance, raw, created):
         entries_reindex(entry_ids=instance.involvements.values_list("entry_id", flat=True))
 
 
 @receiver(post_save, sender=Theme)
 def theme_renamed(sender, instance, raw=False, created=False, **kwargs):
-    if not raw and not created:
+    if renamed(instance, raw, created):
         entries_reindex(
             entry_ids=instance.themed_entries.values_list("content_object_id", flat=True)
         )
@@ -88,5 +116,5 @@ def theme_renamed(sender, instance, raw=False, created=False, **kwargs):
 @receiver(post_save, sender=Institute)
 @receiver(post_save, sender=Country)
 def place_or_institute_renamed(sender, instance, raw=False, created=False, **kwargs):
-    if not raw and not created:
+    if renamed(instance, raw, created):
         entries_reindex(entry_ids=instance.entries.values_list("pk", flat=True))

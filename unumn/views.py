@@ -1,14 +1,22 @@
 """Public pages of the network core: home, institutes, themes, people, and the
 shared base of every entry page."""
 
-from django.db.models import Count, Prefetch
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut as contenttypes_shortcut
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 
 from unumn import structured_data
 from unumn.catalogue import public_selection
 from unumn.filters import EntryFilterSet
 from unumn.models import (
+    NEWEST_FIRST,
     Contribution,
     Entry,
     Institute,
@@ -34,12 +42,36 @@ def institutes_with_counts():
     ).select_related("country")
 
 
-def group_by_kind(entries):
-    """Split a list of entries into ``{"project": [...], "publication": [...], "event": [...]}``."""
-    groups = {kind: [] for kind in Entry.Kind.values}
-    for entry in entries:
-        groups[entry.kind].append(entry)
-    return groups
+CARDS_PER_KIND = 12
+
+
+def newest_by_kind(entries, *, catalogue_query, limit=CARDS_PER_KIND):
+    """The newest public entries of each kind (at most ``limit``, so a page stays short
+    however much an institute publishes), how many each kind has, and the catalogue
+    address that lists them all. Three queries, plus the card prefetches."""
+    totals = dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
+    newest = (
+        entries.annotate(
+            rank=Window(RowNumber(), partition_by=F("kind"), order_by=list(NEWEST_FIRST))
+        )
+        .filter(rank__lte=limit)
+        .for_cards()
+        .newest_first()
+    )
+    groups = [
+        {
+            "kind": kind,
+            "label": label,
+            "entries": [],
+            "total": totals.get(kind, 0),
+            "catalogue": f"{reverse('catalogue')}?{catalogue_query}&kind={kind}",
+        }
+        for kind, label in Entry.Kind.choices
+    ]
+    by_kind = {group["kind"]: group for group in groups}
+    for entry in newest:
+        by_kind[entry.kind]["entries"].append(entry)
+    return [group for group in groups if group["total"]]
 
 
 class HomeView(TemplateView):
@@ -77,12 +109,12 @@ class InstituteDetailView(DetailView):
         return Institute.objects.select_related("country")
 
     def get_context_data(self, **kwargs):
-        entries = (
-            Entry.objects.published().filter(institutes=self.object).for_cards().newest_first()
-        )
+        entries = Entry.objects.published().filter(institutes=self.object)
         url = self.request.build_absolute_uri(self.object.get_absolute_url())
         return super().get_context_data(
-            entries_by_kind=group_by_kind(entries),
+            kinds=newest_by_kind(
+                entries, catalogue_query=urlencode({"institute": self.object.slug})
+            ),
             people=self.object.people.all(),
             json_ld={
                 "@context": "https://schema.org",
@@ -106,8 +138,9 @@ class ThemeDetailView(DetailView):
     model = Theme
 
     def get_context_data(self, **kwargs):
-        entries = Entry.objects.published().filter(themes=self.object).for_cards().newest_first()
-        return super().get_context_data(entries_by_kind=group_by_kind(entries), **kwargs)
+        entries = Entry.objects.published().filter(themes=self.object)
+        kinds = newest_by_kind(entries, catalogue_query=urlencode({"theme": self.object.slug}))
+        return super().get_context_data(kinds=kinds, **kwargs)
 
 
 class PersonListView(ListView):
@@ -116,7 +149,11 @@ class PersonListView(ListView):
 
     def get_queryset(self):
         return Person.objects.select_related("institute").annotate(
-            entry_count=Count("contributions", filter=published_q("contributions__entry__"))
+            entry_count=Count(
+                "contributions__entry",
+                distinct=True,  # an author and editor of one entry counts it once
+                filter=published_q("contributions__entry__"),
+            )
         )
 
 
@@ -128,12 +165,8 @@ class PersonDetailView(DetailView):
         return Person.objects.select_related("institute")
 
     def get_context_data(self, **kwargs):
-        entries = (
-            Entry.objects.published()
-            .filter(contributions__person=self.object)
-            .distinct()
-            .for_cards()
-            .newest_first()
+        entries = Entry.objects.published().filter(
+            pk__in=Contribution.objects.filter(person=self.object).values("entry")
         )
         person = self.object
         url = self.request.build_absolute_uri(person.get_absolute_url())
@@ -141,7 +174,8 @@ class PersonDetailView(DetailView):
         if person.institute:
             data["affiliation"] = structured_data.institute(person.institute)
         return super().get_context_data(
-            entries_by_kind=group_by_kind(entries),
+            # The catalogue finds a person's entries by their name, as a phrase.
+            kinds=newest_by_kind(entries, catalogue_query=urlencode({"q": f'"{person.name}"'})),
             json_ld=structured_data.document(data),
             **kwargs,
         )
@@ -210,6 +244,16 @@ class EntryDetailView(DetailView):
         return list(groups.items())
 
 
+# Which exports a list offers: feeds always; a calendar of its events; citations of
+# its publications.
+EXPORTS = {
+    None: {"calendar": True, "citations": True},
+    "project": {"calendar": False, "citations": False},
+    "publication": {"calendar": False, "citations": True},
+    "event": {"calendar": True, "citations": False},
+}
+
+
 class SelectionMixin:
     """The one list mixin: a filtered, faceted, paginated selection of public entries.
 
@@ -248,6 +292,8 @@ class SelectionMixin:
             page_obj=page,
             entries=page.object_list,
             params=selection.canonical,
+            export_params=selection.export_params(self.model.KIND),
+            exports=EXPORTS[self.model.KIND],
             **kwargs,
         )
 
@@ -266,3 +312,20 @@ class RobotsView(TemplateView):
 
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
+
+
+def scoped_shortcut(request, content_type_id, object_id):
+    """The admin's "view on site" redirect, but 404 for an entry this user may not see."""
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model = content_type.model_class()
+    if model is not None and issubclass(model, Entry):
+        visible = model._default_manager.filter(visible_entries_q(request.user))
+        get_object_or_404(visible, pk=_pk_or_404(object_id))
+    return contenttypes_shortcut(request, content_type_id, object_id)
+
+
+def _pk_or_404(value):
+    try:
+        return int(value)
+    except ValueError as error:
+        raise Http404 from error

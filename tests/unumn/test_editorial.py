@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from publications.models import Publication
-from tests.factories import make_person, make_publication, make_theme
+from tests.factories import in_future, make_person, make_publication, make_theme
 from unumn.models import Contribution, Country, Entry, Institute, Person, Theme
 from unumn.permissions import INSTITUTE_EDITORS, NETWORK_EDITORS
 
@@ -637,3 +637,95 @@ def test_seeded_entries_start_their_history_at_the_content_load():
     entry = Publication.objects.get(slug="migration-and-crises")
     [version] = Version.objects.get_for_object(entry)
     assert version.revision.get_comment() == "Loaded from the network's content file."
+
+
+# --- findings of the review: history integrity and scope ---------------------------
+
+
+def test_each_content_load_version_is_one_entry_with_its_links():
+    from reversion.models import Version
+
+    entry = Publication.objects.get(slug="migration-governance-global-south")
+    [version] = Version.objects.get_for_object(entry)
+    entries_in_revision = version.revision.version_set.filter(content_type__model="entry")
+    assert [v.object_id for v in entries_in_revision] == [str(entry.pk)]
+    assert set(entries_in_revision.get().field_dict["institutes"]) == {
+        Institute.objects.get(slug="unu-wider").pk
+    }
+
+
+def test_bulk_status_change_records_one_version_per_entry(users, entries):
+    from reversion.models import Version
+
+    client = client_for(users["network"])
+    data = {"action": "submit_for_review", "_selected_action": [e.pk for e in entries.values()]}
+    client.post(url("changelist"), data)
+    for entry in entries.values():
+        version = Version.objects.get_for_object(Publication.objects.get(pk=entry.pk)).first()
+        assert version.revision.get_comment() == "Status set to in review."
+        assert version.revision.version_set.filter(content_type__model="entry").count() == 1
+
+
+def test_reverting_one_entry_never_reverts_another(users, entries):
+    from reversion.models import Version
+
+    network = client_for(users["network"])
+    data = {"action": "submit_for_review", "_selected_action": [e.pk for e in entries.values()]}
+    network.post(url("changelist"), data)
+    post_change(client_for(users["editor_b"]), entries["b"], title="B's later edit")
+    version = Version.objects.get_for_object(Publication.objects.get(pk=entries["a"].pk)).first()
+    client = client_for(users["editor_a"])
+    page = client.get(url("revision", entries["a"].pk, version.pk))
+    client.post(url("revision", entries["a"].pk, version.pk), form_data(page))
+    assert Publication.objects.get(pk=entries["b"].pk).title == "B's later edit"
+
+
+def test_bulk_delete_can_be_recovered(users, entries):
+    from reversion.models import Version
+
+    client = client_for(users["editor_a"])
+    data = {"action": "delete_selected", "post": "yes", "_selected_action": [entries["a"].pk]}
+    client.post(url("changelist"), data)
+    assert not Entry.objects.filter(pk=entries["a"].pk).exists()
+    assert Version.objects.get_deleted(Publication).filter(object_id=str(entries["a"].pk)).exists()
+
+
+def test_the_all_entries_list_cannot_delete(users, entries):
+    client = client_for(users["editor_a"])
+    entry_url = reverse("admin:unumn_entry_delete", args=[entries["a"].pk])
+    response = client.get(entry_url)
+    assert response.status_code == 302
+    assert response["Location"] == url("delete", entries["a"].pk)
+    changelist = client.get(reverse("admin:unumn_entry_changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+
+
+def test_related_and_part_of_only_accept_entries_the_editor_may_see(users, entries):
+    client = client_for(users["editor_a"])
+    before = state(entries["a"].pk)
+    foreign = str(entries["b"].pk)
+    response = post_change(client, entries["a"], related=[foreign], part_of=foreign)
+    errors = response.context["adminform"].form.errors
+    assert "related" in errors and "part_of" in errors
+    assert state(entries["a"].pk) == before
+    own = str(entries["a"].pk)
+    response = post_change(client, entries["a"], related=[own], part_of=own)
+    errors = response.context["adminform"].form.errors
+    assert "itself" in str(errors["related"]) and "itself" in str(errors["part_of"])
+
+
+def test_view_on_site_shortcut_does_not_reveal_other_drafts(users, entries):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Publication)
+    client = client_for(users["editor_a"])
+    assert client.get(f"/admin/r/{content_type.pk}/{entries['b'].pk}/").status_code == 404
+    own = client.get(f"/admin/r/{content_type.pk}/{entries['a'].pk}/")
+    assert own.status_code == 302 and own["Location"].endswith(entries["a"].get_absolute_url())
+
+
+def test_publish_now_makes_a_scheduled_entry_public_now(users, client):
+    entry = make_publication(title="Scheduled far away", publish_at=in_future(days=30))
+    network = client_for(users["network"])
+    network.post(url("changelist"), {"action": "publish_now", "_selected_action": [entry.pk]})
+    assert client.get(entry.get_absolute_url()).status_code == 200

@@ -445,3 +445,47 @@ def test_an_export_costs_a_fixed_number_of_queries(client, django_assert_max_num
         )
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+# --- findings of the review -------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [reverse("catalogue-atom"), reverse("catalogue-rss")])
+def test_control_characters_never_break_a_feed(client, url):
+    make_publication(title="Bell\x07 in a title", summary="Escape\x1b in a summary")
+    response = client.get(url, {"q": "\x1b\x07migration"})
+    assert response.status_code == 200
+    assert not feedparser.parse(response.content).bozo
+
+
+def test_feed_summaries_are_text_not_markup(client):
+    make_publication(title="Gaps", summary="Gaps <img src=x onerror=alert(1)>")
+    entry = next(
+        e
+        for e in feedparser.parse(client.get(reverse("catalogue-atom")).content).entries
+        if e.title == "Gaps"
+    )
+    # The reader shows the text as written, and no image element.
+    assert entry.summary == "Gaps &lt;img src=x onerror=alert(1)&gt;"
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "export"),
+    [
+        ("/publications/", {"publication_type": "book"}, r"/catalogue/cite\.json"),
+        ("/projects/", {"state": "completed"}, r"/catalogue/feed\.atom"),
+    ],
+)
+def test_exports_of_a_per_kind_list_are_that_lists_results(client, page, params, export):
+    response = client.get(page, params)
+    html = response.content.decode()
+    shown = [e.get_absolute_url() for e in response.context["entries"]]
+    match = re.search(rf'href="({export}\?[^"]+)"', html)
+    assert match, "the page links to its exports"
+    link = match.group(1).replace("&amp;", "&")
+    response = client.get(link)
+    if "cite" in link:
+        exported = [path_of(item["URL"]) for item in json.loads(response.content)]
+    else:
+        exported = [path_of(e.link) for e in feedparser.parse(response.content).entries]
+    assert exported == shown

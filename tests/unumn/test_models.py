@@ -160,12 +160,6 @@ class TestVisibility:
         later = timezone.now() + datetime.timedelta(hours=3)
         assert Entry.objects.published(now=later).filter(pk=scheduled.pk).exists()
 
-    def test_for_institutes(self):
-        a, b = make_institute(), make_institute()
-        entry = make_publication(institutes=[a, b])
-        make_publication(institutes=[b])
-        assert list(Entry.objects.for_institutes([a])) == [entry.entry_ptr]
-
 
 class TestTheme:
     def test_theme_is_the_tag_of_entries(self):

@@ -170,3 +170,10 @@ def test_theme_names_are_searchable(client):
     theme = Theme.objects.get(slug="those-left-behind")
     found = set(search(client, theme.name))
     assert "migration-those-left-behind" in found
+
+
+def test_editing_an_institute_without_renaming_it_does_not_reindex(django_assert_max_num_queries):
+    institute = Institute.objects.get(slug="unu-merit")
+    institute.description = "New text"
+    with django_assert_max_num_queries(3):  # read the names, save; no re-indexing
+        institute.save()

@@ -161,11 +161,11 @@ def make_many(count):
 LIST_PAGES = [
     ("home", lambda: reverse("home"), 14),
     ("institute list", lambda: reverse("institutes:list"), 2),
-    ("institute page", lambda: reverse("institutes:detail", args=["busy"]), 5),
+    ("institute page", lambda: reverse("institutes:detail", args=["busy"]), 6),
     ("theme list", lambda: reverse("themes:list"), 2),
-    ("theme page", lambda: reverse("themes:detail", args=["busy-theme"]), 4),
+    ("theme page", lambda: reverse("themes:detail", args=["busy-theme"]), 5),
     ("people", lambda: reverse("people:list"), 2),
-    ("person page", lambda: reverse("people:detail", args=["busy-person"]), 4),
+    ("person page", lambda: reverse("people:detail", args=["busy-person"]), 5),
     ("projects", lambda: reverse("projects:list"), 10),
     ("publications", lambda: reverse("publications:list"), 10),
     ("events", lambda: reverse("events:list"), 10),
@@ -204,3 +204,24 @@ def test_server_error_page(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
+
+
+def test_institute_pages_show_the_newest_of_each_kind_and_link_to_the_rest(client):
+    make_many(15)  # 15 of each kind at "busy"
+    page = client.get(reverse("institutes:detail", args=["busy"]))
+    kinds = {group["kind"]: group for group in page.context["kinds"]}
+    assert len(kinds["publication"]["entries"]) == 12
+    assert kinds["publication"]["total"] == 15
+    assert (
+        b'href="/catalogue/?institute=busy&amp;kind=publication">All 15 publications'
+        in page.content
+    )
+
+
+def test_people_count_each_entry_once(client):
+    person = make_person(family_name="Twice")
+    entry = make_publication()
+    Contribution.objects.create(entry=entry, person=person, role="author")
+    Contribution.objects.create(entry=entry, person=person, role="editor")
+    people = client.get(reverse("people:list")).context["people"]
+    assert people.get(pk=person.pk).entry_count == 1
