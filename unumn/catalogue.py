@@ -100,6 +100,7 @@ class KnownCountPaginator(Paginator):
 
 # Each kind's own FilterSet (a feature app's; the core does not import them at load).
 KIND_FILTERSETS = {
+    None: "unumn.filters.EntryFilterSet",
     "project": "projects.filters.ProjectFilterSet",
     "publication": "publications.filters.PublicationFilterSet",
     "event": "events.filters.EventFilterSet",
@@ -123,14 +124,11 @@ def public_selection(params, *, model=None, filterset_class=None):
         if len(kinds) == 1 and next(iter(kinds)) in KIND_FILTERSETS:
             kind = next(iter(kinds))
     if filterset_class is None:
-        filterset_class = import_string(KIND_FILTERSETS[kind] if kind else ENTRY_FILTERSET)
+        filterset_class = import_string(KIND_FILTERSETS[kind])
     entries = Entry.objects.published()
     if kind:
         entries = entries.filter(kind=kind)
     return Selection(filterset_class, params, entries)
-
-
-ENTRY_FILTERSET = "unumn.filters.EntryFilterSet"
 
 
 class Selection:
@@ -294,16 +292,10 @@ class Selection:
         if fs.query:
             chips.append(Chip(f"“{fs.query}”", self.url_with(q=None, page=None)))
         for name in fs.facet_names:
-            selected = fs.cleaned.get(name) or []
             flt = fs.filters[name]
-            for value in selected:
-                rest = [v for v in selected if v != value]
-                chips.append(
-                    Chip(
-                        f"{flt.label}: {flt.label_for(value)}",
-                        self.url_with(**{name: rest, "page": None}),
-                    )
-                )
+            for value in fs.cleaned.get(name) or []:
+                label = f"{flt.label}: {flt.label_for(value)}"
+                chips.append(Chip(label, self.toggle_url(name, value)))
         start, end = fs.cleaned.get("year_from"), fs.cleaned.get("year_to")
         if start is not None or end is not None:
             span = str(start) if start == end else f"{start or '…'}–{end or '…'}"

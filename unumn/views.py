@@ -116,10 +116,7 @@ class InstituteDetailView(DetailView):
                 entries, catalogue_query=urlencode({"institute": self.object.slug})
             ),
             people=self.object.people.all(),
-            json_ld={
-                "@context": "https://schema.org",
-                **structured_data.institute(self.object, url),
-            },
+            json_ld=structured_data.document(structured_data.institute(self.object, url)),
             **kwargs,
         )
 
@@ -266,9 +263,10 @@ class SelectionMixin:
     heading = "Catalogue"
     intro = ""
 
-    def get_selection(self, params=None):
-        params = self.request.GET if params is None else params
-        return public_selection(params, model=self.model, filterset_class=self.filterset_class)
+    def get_selection(self):
+        return public_selection(
+            self.request.GET, model=self.model, filterset_class=self.filterset_class
+        )
 
     def get_context_data(self, **kwargs):
         selection = self.get_selection()
