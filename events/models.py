@@ -92,7 +92,7 @@ class Event(Entry):
 
     objects = EventQuerySet.as_manager()
 
-    KIND = Entry.Kind.EVENT
+    KIND = "event"
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "title"]

@@ -52,7 +52,7 @@ class Project(Entry):
 
     objects = EntryQuerySet.as_manager()
 
-    KIND = Entry.Kind.PROJECT
+    KIND = "project"
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "title"]

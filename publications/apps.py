@@ -2,4 +2,54 @@ from django.apps import AppConfig
 
 
 class PublicationsConfig(AppConfig):
+    """Publications: books, articles, special issues, collections, papers, reports,
+    and the citations of any selection of them."""
+
     name = "publications"
+
+    def ready(self):
+        from publications.filters import PublicationFilterSet
+        from publications.models import Publication, PublicationStatus, PublicationType
+        from publications.structured_data import publication
+        from unumn import kinds
+
+        def benchmark_row(rng, entry):
+            return {
+                "publication_type": rng.choice(PublicationType.values),
+                "publication_status": rng.choice(PublicationStatus.values),
+            }
+
+        citations = tuple(
+            (label, "citations:selection", (extension,))
+            for label, extension in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
+        )
+        kinds.register(
+            kinds.Kind(
+                model=Publication,
+                filterset=PublicationFilterSet,
+                urls="publications.urls",
+                namespace="publications",
+                json_ld=publication,
+                colour="#00578a",
+                content=kinds.ContentTable(
+                    "publications",
+                    fields=(
+                        "publication_type",
+                        "publication_status",
+                        "container_title",
+                        "volume",
+                        "issue",
+                        "pages",
+                        "place",
+                        "doi",
+                        "isbn",
+                        "url",
+                        "item_count",
+                    ),
+                ),
+                benchmark=benchmark_row,
+                benchmark_weight=6,
+                exports=(kinds.SelectionExport("Cite its publications:", citations),),
+                export_urls="publications.export_urls",
+            )
+        )

@@ -78,7 +78,7 @@ class Publication(Entry):
 
     objects = EntryQuerySet.as_manager()
 
-    KIND = Entry.Kind.PUBLICATION
+    KIND = "publication"
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "title"]

@@ -7,28 +7,22 @@ another institute's entry by a forged address or form. History (every save,
 with who and when; compare; revert; recover) is django-reversion's.
 """
 
-import functools
-
-import reversion
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 from taggit.models import Tag
 
-from unumn import history
+from unumn.history_admin import EntryHistoryAdminMixin, not_found
 from unumn.models import (
     Contribution,
     Country,
@@ -40,7 +34,7 @@ from unumn.models import (
     Theme,
 )
 from unumn.permissions import (
-    ROLE_PERMISSIONS,
+    ROLES,
     editable_institute_ids,
     entries_editable_by,
     visible_entries_q,
@@ -77,7 +71,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=ROLE_PERMISSIONS)
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLES)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="roles")
@@ -217,7 +211,7 @@ class EntryAdminForm(forms.ModelForm):
         return cleaned
 
 
-class BaseEntryAdmin(VersionAdmin):
+class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
     """The shared base of the project, publication and event admins.
 
     Subclasses add their own fieldset (``kind_fieldset``) and list columns.
@@ -349,115 +343,6 @@ class BaseEntryAdmin(VersionAdmin):
         label = Entry.Status(status).label.lower()
         self.message_user(request, f"{count} entr{'y' if count == 1 else 'ies'} now {label}.")
 
-    # --- deleting keeps a version to recover from -------------------------
-
-    def changelist_view(self, request, extra_context=None):
-        # Not VersionAdmin's, which wraps every action in one revision: a bulk
-        # delete inside it would save its "before deletion" versions too late
-        # (after the rows are gone), and status changes record their own.
-        context = {"has_change_permission": self.has_change_permission(request)}
-        return admin.ModelAdmin.changelist_view(self, request, {**context, **(extra_context or {})})
-
-    def delete_model(self, request, obj):
-        with self.create_revision(request):
-            self._add_to_revision(obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        with self.create_revision(request):
-            for obj in queryset:
-                self._add_to_revision(obj)
-        super().delete_queryset(request, queryset)
-
-    @staticmethod
-    def _add_to_revision(obj):
-        reversion.add_to_revision(obj)
-        reversion.set_comment("State before deletion.")
-
-    # --- history: scoped, and with a comparison of two versions ---------------
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id)) or _not_found()
-        version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
-        if history.holds_other_entries(version):
-            return self._refuse_shared_revision(request, obj.pk)
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
-        ids = editable_institute_ids(request.user)
-        if ids is not None and not history.deleted_entry_institutes(version) & ids:
-            raise PermissionDenied
-        if history.holds_other_entries(version):
-            return self._refuse_shared_revision(request)
-        return super().recover_view(request, version_id, extra_context)
-
-    def _refuse_shared_revision(self, request, pk=None):
-        """A version saved together with other entries cannot be restored alone."""
-        messages.error(
-            request,
-            "This version was saved together with other entries; restoring it would change "
-            "them too. Choose another version.",
-        )
-        if pk is None:
-            return redirect(reverse(f"admin:{self.url_name('recoverlist')}"))
-        return redirect(reverse(f"admin:{self.url_name('history')}", args=[pk]))
-
-    def recoverlist_view(self, request, extra_context=None):
-        ids = editable_institute_ids(request.user)
-        if ids is not None:
-            deleted = list(Version.objects.get_deleted(self.model).select_related("revision"))
-            institutes = history.deleted_entries_institutes(deleted)
-            in_scope = [version for version in deleted if institutes[version.pk] & ids]
-            extra_context = {**(extra_context or {}), "deleted": in_scope}
-        return super().recoverlist_view(request, extra_context)
-
-    def get_urls(self):
-        compare = self.admin_site.admin_view(self.compare_view)
-        return [
-            path("<path:object_id>/history/compare/", compare, name=self.url_name("compare")),
-            *super().get_urls(),
-        ]
-
-    def url_name(self, view):
-        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
-
-    def history_view(self, request, object_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id)) or _not_found()
-        versions = Version.objects.get_for_object(obj).select_related("revision__user")
-        return super().history_view(
-            request,
-            object_id,
-            {**(extra_context or {}), "versions": versions, "compare_url": "compare/"},
-        )
-
-    def compare_view(self, request, object_id):
-        """Two saved versions of an entry side by side, changes first."""
-        obj = self.get_object(request, unquote(object_id)) or _not_found()
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
-        versions = Version.objects.get_for_object(obj).select_related("revision__user")
-        try:
-            older = versions.get(pk=int(request.GET.get("from", "")))
-            newer = versions.get(pk=int(request.GET.get("to", "")))
-        except (ValueError, Version.DoesNotExist):
-            messages.error(request, "Choose two versions of this entry to compare.")
-            return redirect(reverse(f"admin:{self.url_name('history')}", args=[obj.pk]))
-        if older.revision.date_created > newer.revision.date_created:
-            older, newer = newer, older
-        snapshot = functools.partial(history.snapshot, model=self.model, entry_id=obj.pk)
-        changes = history.compare(snapshot(older.revision), snapshot(newer.revision))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "object": obj,
-            "title": f"Compare versions of “{obj}”",
-            "older": older,
-            "newer": newer,
-            "changes": sorted(changes, key=lambda change: not change.changed),
-        }
-        return TemplateResponse(request, "admin/unumn/entry_compare.html", context)
-
 
 def linkable_entries(request):
     """Entries an editor may link to (related, part of): their own, or public ones."""
@@ -469,10 +354,6 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _not_found():
-    raise Http404("No such entry.")
 
 
 @admin.register(Entry)
@@ -491,8 +372,8 @@ class EntryAdmin(admin.ModelAdmin):
         return {}  # deleting goes through each kind's admin, which keeps the history
 
     def delete_view(self, request, object_id, extra_context=None):
-        entry = self.get_object(request, object_id) or _not_found()
-        return redirect(reverse(f"admin:{entry.kind}s_{entry.kind}_delete", args=[entry.pk]))
+        entry = self.get_object(request, object_id) or not_found()
+        return redirect(reverse(entry.kind_info.admin_url_name("delete"), args=[entry.pk]))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -506,9 +387,9 @@ class EntryAdmin(admin.ModelAdmin):
         entry = self.get_object(request, object_id)
         if entry is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        return redirect(reverse(f"admin:{entry.kind}s_{entry.kind}_change", args=[entry.pk]))
+        return redirect(reverse(entry.kind_info.admin_url_name("change"), args=[entry.pk]))
 
     @admin.display(description="")
     def open_link(self, entry):
-        url = reverse(f"admin:{entry.kind}s_{entry.kind}_change", args=[entry.pk])
+        url = reverse(entry.kind_info.admin_url_name("change"), args=[entry.pk])
         return format_html('<a href="{}">Edit this {}</a>', url, entry.get_kind_display().lower())

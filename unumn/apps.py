@@ -3,10 +3,11 @@ from django.apps import AppConfig
 
 class UnumnConfig(AppConfig):
     """The network core: vocabulary (institutes, people, organisations, themes,
-    countries), the shared ``Entry`` base and the cross-kind public pages."""
+        countries), the shared ``Entry`` base, the registry of kinds (``unumn/kinds.py``)
+    and the cross-kind public pages."""
 
     name = "unumn"
     verbose_name = "Network"
 
     def ready(self):
-        from unumn import signals  # noqa: F401 - connects the search-index handlers
+        from unumn import checks, signals  # noqa: F401 - registers checks, connects handlers

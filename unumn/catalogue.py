@@ -21,9 +21,9 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
-from django.utils.module_loading import import_string
 
-from unumn import search
+from unumn import kinds, search
+from unumn.filters import EntryFilterSet
 from unumn.models import Entry
 
 PAGE_SIZE = 20
@@ -98,36 +98,27 @@ class KnownCountPaginator(Paginator):
         self.count = count
 
 
-# Each kind's own FilterSet (a feature app's; the core does not import them at load).
-KIND_FILTERSETS = {
-    None: "unumn.filters.EntryFilterSet",
-    "project": "projects.filters.ProjectFilterSet",
-    "publication": "publications.filters.PublicationFilterSet",
-    "event": "events.filters.EventFilterSet",
-}
-
-
 def public_selection(params, *, model=None, filterset_class=None):
     """The selection of public entries that ``params`` asks for: the one way every list,
     feed, calendar and citation export reads a URL.
 
     The kind is ``model``'s, or, when no FilterSet is given (the exports), the one
     kind ``params`` names; a selection of one kind reads that kind's own filters too
-    (``publication_type``…), so an export of ``/publications/?publication_type=book``
-    holds the books only.
+    (its registered FilterSet: ``/publications/?publication_type=book`` exports the
+    books only).
     Always a queryset of ``Entry`` (a kind is a filter on the denormalised column),
     so counts and samples read the entry table and its indexes.
     """
-    kind = model.KIND if model is not None and model.KIND else None
+    kind = kinds.for_model(model) if model is not None else None
     if filterset_class is None and kind is None:
-        kinds = set(params.getlist("kind"))
-        if len(kinds) == 1 and next(iter(kinds)) in KIND_FILTERSETS:
-            kind = next(iter(kinds))
+        asked = set(params.getlist("kind"))
+        if len(asked) == 1:
+            kind = kinds.find(next(iter(asked)))
     if filterset_class is None:
-        filterset_class = import_string(KIND_FILTERSETS[kind])
+        filterset_class = kind.filterset if kind else EntryFilterSet
     entries = Entry.objects.published()
     if kind:
-        entries = entries.filter(kind=kind)
+        entries = entries.filter(kind=kind.name)
     return Selection(filterset_class, params, entries)
 
 
@@ -313,7 +304,7 @@ class Selection:
 
     def entries(self, *, limit, model=None, prepare=None):
         """The selection's entries in its order, at most ``limit`` of them, as
-        ``model`` objects (projects, publications, events), for exports: feeds,
+        ``model`` objects (a kind's own model), for exports: feeds,
         calendars, citations. ``prepare`` adds what the export reads
         (``select_related``, ``prefetch_related``). A fixed number of queries."""
         ids = list(self.results_queryset().values_list("pk", flat=True)[:limit])

@@ -27,14 +27,13 @@ from django import forms
 from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 
-from unumn import search
+from unumn import kinds, search
 from unumn.facets import FacetCounter
 from unumn.models import (
     MAX_YEAR,
     MIN_YEAR,
     Country,
     Entry,
-    EntryKind,
     Institute,
     Region,
     Theme,
@@ -69,12 +68,11 @@ class ValueListField(forms.Field):
         if value in self.empty_values:
             return []
         values = [value] if isinstance(value, str) else list(value)
+        allowed = self.choices() if callable(self.choices) else self.choices
         kept, self.dropped = [], []
         for raw in values[: MAX_VALUES * 5]:
             item = self.normalise(strip_control(str(raw)).strip())
-            valid = bool(self.pattern.match(item)) and (
-                self.choices is None or item in self.choices
-            )
+            valid = bool(self.pattern.match(item)) and (allowed is None or item in allowed)
             if not valid:
                 if item:
                     self.dropped.append(item[:60])
@@ -146,13 +144,22 @@ class FacetFilter(django_filters.Filter):
 
 
 class ChoiceFacetFilter(FacetFilter):
-    """A facet over a column of the entry with fixed choices (kind, project type, …)."""
+    """A facet over a column of the entry with fixed choices (kind, project type, …).
+
+    ``choices`` is a list of ``(value, label)``, or a callable answering one (the
+    kinds, which are registered after the filter sets are defined)."""
 
     row_field = True
 
     def __init__(self, *, choices, **kwargs):
-        super().__init__(choices=[value for value, _ in choices], **kwargs)
-        self.choice_labels = {value: str(label) for value, label in choices}
+        self.choices = choices
+        super().__init__(choices=lambda: list(self.choice_labels), **kwargs)
+
+    @property
+    def choice_labels(self):
+        """``{value: label}`` in the choices' order."""
+        choices = self.choices() if callable(self.choices) else self.choices
+        return {value: str(label) for value, label in choices}
 
     def condition(self, values):
         return Q(**{f"{self.field_name}__in": values})
@@ -279,7 +286,7 @@ class EntryFilterSet(django_filters.FilterSet):
 
     q = SearchFilter(label="Search")
     kind = ChoiceFacetFilter(
-        field_name="kind", choices=EntryKind.choices, label="Type", label_plural="Types"
+        field_name="kind", choices=kinds.choices, label="Type", label_plural="Types"
     )
     theme = VocabularyFacetFilter(
         relation="themes",

@@ -1,8 +1,8 @@
 """The network core: its vocabulary and the one ``Entry`` base.
 
-``Entry`` is concrete and every content type (``projects.Project``,
-``publications.Publication``, ``events.Event``) extends it by multi-table
-inheritance, as Wagtail's ``Page`` is extended. The catalogue, its facet
+``Entry`` is concrete and every kind of entry (a feature app's model,
+registered in ``unumn/kinds.py``) extends it by multi-table inheritance, as
+Wagtail's ``Page`` is extended. The catalogue, its facet
 counts and its search index are therefore single queries over one table;
 ``Entry.specific`` reaches the subclass when a page needs its own fields.
 """
@@ -11,6 +11,7 @@ import datetime
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,7 @@ from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from unumn import kinds
 from unumn.dates import format_partial_date
 
 MIN_YEAR = 1900
@@ -310,12 +312,6 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
-class EntryKind(models.TextChoices):
-    PROJECT = "project", "Project"
-    PUBLICATION = "publication", "Publication"
-    EVENT = "event", "Event"
-
-
 class EntryStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     REVIEW = "review", "In review"
@@ -324,7 +320,7 @@ class EntryStatus(models.TextChoices):
 
 @reversion.register(follow=("themed_links", "contributions", "involvements"))
 class Entry(models.Model):
-    """What the network publishes: the concrete base of projects, publications and events.
+    """What the network publishes: the concrete base of every kind of entry.
 
     ``kind`` is denormalised from the subclass so lists and facets filter
     without joining the subclass tables. ``date`` is the date that sorts the
@@ -332,8 +328,6 @@ class Entry(models.Model):
     ``date_precision`` records how much of it is known, so "April 2017" is
     never shown as "1 April 2017".
     """
-
-    Kind = EntryKind
 
     Status = EntryStatus
 
@@ -343,7 +337,8 @@ class Entry(models.Model):
         max_length=120,
         help_text="The last part of the page address. Letters, numbers and hyphens; unique.",
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices, editable=False)
+    # The registered kinds (unumn/kinds.py); a callable, so adding a kind needs no migration.
+    kind = models.CharField(max_length=30, choices=kinds.choices, editable=False)
     summary = models.CharField(
         max_length=400,
         blank=True,
@@ -432,7 +427,11 @@ class Entry(models.Model):
         verbose_name_plural = "entries"
         ordering = [models.F("date").desc(nulls_last=True), "title"]
         constraints = [
-            choices_constraint("kind", EntryKind, name="entry_kind_valid"),
+            # Which kinds exist is the registry's business (manage.py check verifies
+            # every subclass is registered); the database keeps the value well-formed.
+            models.CheckConstraint(
+                condition=Q(kind__regex=r"^[a-z][a-z_]*$"), name="entry_kind_format"
+            ),
             choices_constraint("status", EntryStatus, name="entry_status_valid"),
             choices_constraint("date_precision", DatePrecision, name="entry_date_precision_valid"),
             models.CheckConstraint(
@@ -466,11 +465,13 @@ class Entry(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(f"{self.kind}s:detail", kwargs={"slug": self.slug})
+        return reverse(kinds.get(self.kind).detail_url_name, kwargs={"slug": self.slug})
 
     def clean(self):
         # Derived before constraints are validated, so full_clean() sees the saved values.
         self.derive_fields()
+        if kinds.find(self.kind) is None:  # not editable, so Django does not check it
+            raise ValidationError({"kind": f"“{self.kind}” is not a registered kind of entry."})
 
     def derive_fields(self):
         """Fill the fields that follow from others: the kind, and the publish time of
@@ -482,10 +483,16 @@ class Entry(models.Model):
 
     @cached_property
     def specific(self):
-        """This entry as its own kind (Project, Publication or Event)."""
+        """This entry as its own kind (a Project, a Publication…): the subclass row,
+        reached through Django's parent-to-child accessor, named after the model."""
         if type(self) is not Entry:
             return self
-        return getattr(self, self.kind)
+        return getattr(self, kinds.get(self.kind).model._meta.model_name)
+
+    @property
+    def kind_info(self):
+        """This entry's ``Kind`` in the registry (labels, URL names, colour)."""
+        return kinds.get(self.kind)
 
     @property
     def is_public(self):

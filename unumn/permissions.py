@@ -16,15 +16,17 @@ and by the public views for previews.
 
 from django.db.models import Q
 
+from unumn import kinds
+
 NETWORK_EDITORS = "Network editors"
 INSTITUTE_EDITORS = "Institute editors"
 
 CRUD = ("view", "add", "change", "delete")
-ROLE_PERMISSIONS = {
+ROLES = (NETWORK_EDITORS, INSTITUTE_EDITORS)
+# What each role may do with the core's models; both curate every kind of entry
+# (role_permissions() adds them from the registry), within their scope.
+CORE_PERMISSIONS = {
     NETWORK_EDITORS: {
-        "projects.project": CRUD,
-        "publications.publication": CRUD,
-        "events.event": CRUD,
         "unumn.entry": ("view", "change", "delete"),
         "unumn.contribution": CRUD,
         "unumn.involvement": CRUD,
@@ -36,9 +38,6 @@ ROLE_PERMISSIONS = {
         "auth.user": ("view", "add", "change"),
     },
     INSTITUTE_EDITORS: {
-        "projects.project": CRUD,
-        "publications.publication": CRUD,
-        "events.event": CRUD,
         "unumn.entry": ("view", "delete"),  # deleting a project deletes its entry row
         "unumn.contribution": CRUD,
         "unumn.involvement": CRUD,
@@ -49,6 +48,14 @@ ROLE_PERMISSIONS = {
         "unumn.country": ("view",),
     },
 }
+
+
+def role_permissions():
+    """``{role: {"app_label.model": actions}}``: the core's models and every kind's."""
+    return {
+        role: {**models, **{kind.model_label: CRUD for kind in kinds.all()}}
+        for role, models in CORE_PERMISSIONS.items()
+    }
 
 
 def is_network_editor(user):

@@ -1,8 +1,9 @@
-"""The sitemap: every public page, with when it last changed."""
+"""The sitemap: every public page, with when it last changed; one section per kind."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from unumn import kinds
 from unumn.models import Entry, Institute, Person, Theme
 
 
@@ -11,30 +12,30 @@ class PagesSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return [
-            "home",
-            "catalogue",
-            "institutes:list",
-            "themes:list",
-            "people:list",
-            "projects:list",
-            "publications:list",
-            "events:list",
-        ]
+        core = ["home", "catalogue", "institutes:list", "themes:list", "people:list"]
+        return core + [kind.list_url_name for kind in kinds.all()]
 
     def location(self, name):
         return reverse(name)
 
 
 class EntrySitemap(Sitemap):
-    """Published entries only; the page of an entry changes when it is edited."""
+    """The published entries of one kind; the page of an entry changes when it is edited."""
 
     changefreq = "weekly"
     priority = 0.6
     limit = 10_000
 
+    def __init__(self, kind):
+        self.kind = kind
+
     def items(self):
-        return Entry.objects.published().only("slug", "kind", "updated_at").order_by("pk")
+        return (
+            Entry.objects.published()
+            .filter(kind=self.kind)
+            .only("slug", "kind", "updated_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, entry):
         return entry.updated_at
@@ -51,10 +52,12 @@ class VocabularySitemap(Sitemap):
         return self.model.objects.order_by("pk")
 
 
-SITEMAPS = {
-    "pages": PagesSitemap,
-    "entries": EntrySitemap,
-    "institutes": VocabularySitemap(Institute),
-    "themes": VocabularySitemap(Theme),
-    "people": VocabularySitemap(Person),
-}
+def sitemaps():
+    """The sections of the sitemap index: pages, each kind's entries, the vocabularies."""
+    return {
+        "pages": PagesSitemap,
+        **{kind.namespace: EntrySitemap(kind.name) for kind in kinds.all()},
+        "institutes": VocabularySitemap(Institute),
+        "themes": VocabularySitemap(Theme),
+        "people": VocabularySitemap(Person),
+    }

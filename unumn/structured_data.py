@@ -1,30 +1,15 @@
 """schema.org descriptions (JSON-LD) of the site's pages, for search engines.
 
-``json_ld(obj, url=...)`` answers a dictionary for an institute, a person, or
-a project (ResearchProject), publication (ScholarlyArticle, Book, Report,
-PublicationIssue, Collection) or event (Event).
+The core describes what every page shares: institutes, people, organisations
+and the properties common to every entry (``common``). Each kind describes its
+own entries (``projects/structured_data.py``…) and registers that builder with
+its kind; ``entry_json_ld`` dispatches through the registry.
 """
+
+from unumn import kinds
 
 CONTEXT = "https://schema.org"
 UNU = {"@type": "Organization", "name": "United Nations University", "url": "https://unu.edu"}
-
-PUBLICATION_TYPES = {
-    "book": "Book",
-    "journal_article": "ScholarlyArticle",
-    "special_issue": "PublicationIssue",
-    "special_section": "PublicationIssue",
-    "edited_collection": "Collection",
-    "working_paper": "Report",
-    "report": "Report",
-    "summary_report": "Report",
-}
-STATUS = {
-    "in_preparation": "Draft",
-    "under_review": "Draft",
-    "accepted": "Forthcoming",
-    "forthcoming": "Forthcoming",
-    "published": "Published",
-}
 
 
 def document(data):
@@ -32,11 +17,13 @@ def document(data):
     return {"@context": CONTEXT, **data}
 
 
-def _compact(data):
+def compact(data):
+    """Without the empty values."""
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
-def _date(entry):
+def partial_date(entry):
+    """The entry's date as precisely as it is known: 2017, 2017-04 or 2017-04-05."""
     if not entry.date:
         return None
     iso = entry.date.isoformat()
@@ -44,7 +31,7 @@ def _date(entry):
 
 
 def person(p, url=None):
-    return _compact(
+    return compact(
         {
             "@type": "Person",
             "name": p.name,
@@ -56,11 +43,11 @@ def person(p, url=None):
 
 
 def organisation(o):
-    return _compact({"@type": "Organization", "name": o.name, "alternateName": o.acronym})
+    return compact({"@type": "Organization", "name": o.name, "alternateName": o.acronym})
 
 
 def institute(i, url=None):
-    return _compact(
+    return compact(
         {
             "@type": "ResearchOrganization",
             "name": i.name,
@@ -68,7 +55,7 @@ def institute(i, url=None):
             "url": url,
             "description": i.summary,
             "parentOrganization": UNU,
-            "address": _compact(
+            "address": compact(
                 {
                     "@type": "PostalAddress",
                     "addressLocality": i.city,
@@ -81,7 +68,8 @@ def institute(i, url=None):
     )
 
 
-def _people(entry, role, absolute):
+def people(entry, role, absolute):
+    """The entry's people in one role, in order, as schema.org ``Person``s."""
     return [
         person(c.person, absolute(c.person.get_absolute_url()))
         for c in entry.contributions.all()
@@ -89,11 +77,21 @@ def _people(entry, role, absolute):
     ]
 
 
-def _organisations(entry, *roles):
+def organisations(entry, *roles):
+    """The organisations involved in the entry in any of ``roles``."""
     return [organisation(i.organisation) for i in entry.involvements.all() if i.role in roles]
 
 
-def _common(entry, url, absolute):
+def institutes(entry, absolute):
+    return [institute(i, absolute(i.get_absolute_url())) for i in entry.institutes.all()]
+
+
+def countries(entry):
+    return [{"@type": "Country", "name": c.name} for c in entry.countries.all()]
+
+
+def common(entry, url, absolute):
+    """What every entry's description holds, whatever its kind."""
     return {
         "@context": CONTEXT,
         "name": entry.title,
@@ -101,96 +99,10 @@ def _common(entry, url, absolute):
         "description": entry.summary,
         "keywords": ", ".join(theme.name for theme in entry.themes.all()),
         "inLanguage": "en",
-        "sourceOrganization": [
-            institute(i, absolute(i.get_absolute_url())) for i in entry.institutes.all()
-        ],
+        "sourceOrganization": institutes(entry, absolute),
     }
-
-
-def publication(entry, url, absolute):
-    kind = PUBLICATION_TYPES.get(entry.publication_type, "CreativeWork")
-    data = {
-        **_common(entry, url, absolute),
-        "@type": kind,
-        "headline": entry.title[:110],
-        "author": _people(entry, "author", absolute),
-        "editor": _people(entry, "editor", absolute),
-        "datePublished": _date(entry),
-        "publisher": _organisations(entry, "publisher"),
-        "creativeWorkStatus": STATUS.get(entry.publication_status),
-        "genre": entry.get_publication_type_display(),
-        "about": [{"@type": "Country", "name": c.name} for c in entry.countries.all()],
-    }
-    if entry.container_title:
-        data["isPartOf"] = _compact(
-            {"@type": "Periodical", "name": entry.container_title, "volumeNumber": entry.volume}
-        )
-    if kind == "PublicationIssue":
-        data["issueNumber"] = entry.issue
-    if entry.doi:
-        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": entry.doi}
-        data["sameAs"] = f"https://doi.org/{entry.doi}"
-    if entry.isbn:
-        data["isbn"] = entry.isbn
-    if entry.pages:
-        data["pagination"] = entry.pages
-    if entry.item_count and kind == "Collection":
-        data["numberOfItems"] = entry.item_count
-    return _compact(data)
-
-
-def event(entry, url, absolute):
-    place = _compact(
-        {
-            "@type": "Place",
-            "name": entry.venue or entry.city,
-            "address": _compact(
-                {
-                    "@type": "PostalAddress",
-                    "addressLocality": entry.city,
-                    "addressCountry": entry.country_id,
-                }
-            ),
-        }
-    )
-    return _compact(
-        {
-            **_common(entry, url, absolute),
-            "@type": "Event",
-            "startDate": entry.start_date.isoformat() if entry.start_date else _date(entry),
-            "endDate": entry.end_date.isoformat() if entry.end_date else None,
-            "eventStatus": "https://schema.org/EventScheduled",
-            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-            "location": place if place.get("name") or place.get("address") else None,
-            "organizer": [
-                institute(i, absolute(i.get_absolute_url())) for i in entry.institutes.all()
-            ]
-            + _organisations(entry, "organiser", "co_organiser"),
-            "performer": _people(entry, "speaker", absolute),
-        }
-    )
-
-
-def project(entry, url, absolute):
-    return _compact(
-        {
-            **_common(entry, url, absolute),
-            "@type": "ResearchProject",
-            "funder": _organisations(entry, "funded_by"),
-            "sponsor": _organisations(entry, "commissioned_by"),
-            "member": _organisations(entry, "partner"),
-            "parentOrganization": [
-                institute(i, absolute(i.get_absolute_url())) for i in entry.institutes.all()
-            ],
-            "foundingDate": entry.start.isoformat() if entry.start else _date(entry),
-            "dissolutionDate": entry.end.isoformat() if entry.end else None,
-            "areaServed": [{"@type": "Country", "name": c.name} for c in entry.countries.all()],
-        }
-    )
 
 
 def entry_json_ld(entry, *, url, absolute):
-    """The JSON-LD of a project, publication or event; ``absolute`` makes paths URLs."""
-    return {"project": project, "publication": publication, "event": event}[entry.kind](
-        entry, url, absolute
-    )
+    """The JSON-LD of an entry, by its kind's builder; ``absolute`` makes paths URLs."""
+    return kinds.get(entry.kind).json_ld(entry, url, absolute)

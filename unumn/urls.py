@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from unumn import feeds, views
-from unumn.sitemaps import SITEMAPS
+from unumn import feeds, kinds, views
+from unumn.sitemaps import sitemaps
 
 institute_patterns = (
     [
@@ -31,18 +31,21 @@ people_patterns = (
     "people",
 )
 
+SITEMAPS = sitemaps()
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/feed.atom", feeds.SelectionFeed(), name="catalogue-atom"),
     path("catalogue/feed.rss", feeds.RssSelectionFeed(), name="catalogue-rss"),
-    path("catalogue/", include("publications.export_urls")),
+    # The selection exports a kind serves under /catalogue/ (citations…).
+    *[path("catalogue/", include(kind.export_urls)) for kind in kinds.all() if kind.export_urls],
     path("institutes/", include(institute_patterns)),
     path("themes/", include(theme_patterns)),
     path("people/", include(people_patterns)),
-    path("projects/", include("projects.urls")),
-    path("publications/", include("publications.urls")),
-    path("events/", include("events.urls")),
+    # Each kind's list and pages: /projects/, /publications/, /events/…
+    *[path(f"{kind.namespace}/", include(kind.urls)) for kind in kinds.all()],
+    path("kinds.css", views.KindsStylesheetView.as_view(), name="kinds-css"),
     # Before the admin's own: "view on site" by content type and id, refused for an
     # entry the editor may not see (it would reveal another institute's draft).
     path(

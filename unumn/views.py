@@ -5,14 +5,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut as contenttypes_shortcut
 from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from unumn import structured_data
+from unumn import kinds, structured_data
 from unumn.catalogue import public_selection
 from unumn.filters import EntryFilterSet
 from unumn.models import (
@@ -60,13 +61,13 @@ def newest_by_kind(entries, *, catalogue_query, limit=CARDS_PER_KIND):
     )
     groups = [
         {
-            "kind": kind,
-            "label": label,
+            "kind": kind.name,
+            "label": kind.label_plural,
             "entries": [],
-            "total": totals.get(kind, 0),
-            "catalogue": f"{reverse('catalogue')}?{catalogue_query}&kind={kind}",
+            "total": totals.get(kind.name, 0),
+            "catalogue": f"{reverse('catalogue')}?{catalogue_query}&kind={kind.name}",
         }
-        for kind, label in Entry.Kind.choices
+        for kind in kinds.all()
     ]
     by_kind = {group["kind"]: group for group in groups}
     for entry in newest:
@@ -75,19 +76,17 @@ def newest_by_kind(entries, *, catalogue_query, limit=CARDS_PER_KIND):
 
 
 class HomeView(TemplateView):
+    """The network's front page. Each kind's own sections (latest publications,
+    upcoming events…) come from its app's template tags."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        from events.models import Event  # the core never imports a feature app at module level
-
         public = Entry.objects.published().for_cards()
         return super().get_context_data(
             network=Institute.objects.filter(kind=Institute.Kind.NETWORK).first(),
             institutes=institutes_with_counts().exclude(kind=Institute.Kind.NETWORK),
             featured=public.filter(featured=True).newest_first()[:3],
-            latest_publications=public.filter(kind=Entry.Kind.PUBLICATION).newest_first()[:6],
-            upcoming_events=Event.objects.published().upcoming().for_cards()[:4],
-            recent_events=Event.objects.published().past().for_cards()[:4],
             themes=themes_with_counts().filter(entry_count__gt=0).order_by("-entry_count", "name"),
             **kwargs,
         )
@@ -136,8 +135,8 @@ class ThemeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         entries = Entry.objects.published().filter(themes=self.object)
-        kinds = newest_by_kind(entries, catalogue_query=urlencode({"theme": self.object.slug}))
-        return super().get_context_data(kinds=kinds, **kwargs)
+        groups = newest_by_kind(entries, catalogue_query=urlencode({"theme": self.object.slug}))
+        return super().get_context_data(kinds=groups, **kwargs)
 
 
 class PersonListView(ListView):
@@ -216,7 +215,7 @@ class EntryDetailView(DetailView):
         return super().get_context_data(
             preview=not entry.is_public,
             json_ld=entry_json_ld(entry, url=absolute(entry.get_absolute_url()), absolute=absolute),
-            list_url_name=f"{entry.kind}s:list",
+            kind=kinds.get(entry.kind),
             related_entries=public.filter(related=entry).order_by("kind", "-date", "title"),
             parts=public.filter(part_of=entry).order_by("kind", "title"),
             part_of=entry.part_of if entry.part_of and entry.part_of.is_public else None,
@@ -239,16 +238,6 @@ class EntryDetailView(DetailView):
         for involvement in entry.involvements.all():
             groups.setdefault(involvement.get_role_display(), []).append(involvement.organisation)
         return list(groups.items())
-
-
-# Which exports a list offers: feeds always; a calendar of its events; citations of
-# its publications.
-EXPORTS = {
-    None: {"calendar": True, "citations": True},
-    "project": {"calendar": False, "citations": False},
-    "publication": {"calendar": False, "citations": True},
-    "event": {"calendar": True, "citations": False},
-}
 
 
 class SelectionMixin:
@@ -291,7 +280,7 @@ class SelectionMixin:
             entries=page.object_list,
             params=selection.canonical,
             export_params=selection.export_params(self.model.KIND),
-            exports=EXPORTS[self.model.KIND],
+            exports=kinds.exports_of(self.model.KIND),
             **kwargs,
         )
 
@@ -302,6 +291,22 @@ class CatalogueView(SelectionMixin, TemplateView):
         "Every project, publication and event of the network's institutes: search them, "
         "and filter by type, theme, institute, country, region and year."
     )
+
+
+class KindsStylesheetView(View):
+    """Each kind's colour on its cards and badges, from the registry: a new kind brings
+    its colour with it. Cached for a year: its address carries a hash of the colours."""
+
+    def get(self, request):
+        rules = "".join(
+            f".kind-badge--{kind.name}{{background:{kind.colour}}}"
+            f".card--{kind.name}{{border-top-color:{kind.colour}}}\n"
+            for kind in kinds.all()
+        )
+        rules = f"@media screen {{\n{rules}}}\n"  # print shows badges in black on white
+        response = HttpResponse(rules, content_type="text/css; charset=utf-8")
+        patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+        return response
 
 
 class RobotsView(TemplateView):

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from events.models import Event
 from projects.models import Project
 from publications.models import Publication
+from unumn.content.loader import read_network_content
 from unumn.models import Country, Entry, Institute, Organisation, Person, Theme
-from unumn.services import read_network_content
 
 pytestmark = pytest.mark.django_db
 

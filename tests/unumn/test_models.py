@@ -59,9 +59,18 @@ class TestConstraints:
             lambda: Entry.objects.filter(pk=entry.pk).update(date=datetime.date(1066, 1, 1))
         )
 
-    def test_kind_is_constrained(self):
+    def test_kind_is_well_formed_in_the_database(self):
+        # Which kinds exist is the registry's (unumn/kinds.py); the database keeps the
+        # value a lower-case name, and validation keeps it a registered one.
         entry = make_publication()
-        assert_integrity_error(lambda: Entry.objects.filter(pk=entry.pk).update(kind="podcast"))
+        assert_integrity_error(lambda: Entry.objects.filter(pk=entry.pk).update(kind=""))
+        assert_integrity_error(lambda: Entry.objects.filter(pk=entry.pk).update(kind="Pod cast"))
+
+    def test_kind_must_be_registered(self):
+        entry = Entry(title="A podcast", slug="a-podcast", kind="podcast")
+        with pytest.raises(ValidationError) as error:
+            entry.full_clean(exclude=["institutes"])
+        assert "kind" in error.value.message_dict
 
     def test_status_is_constrained(self):
         entry = make_publication()

@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 
+from unumn import kinds
 from unumn.models import Entry, Institute, Theme
 
 RESULT_COUNT = re.compile(rb'id="result-count">([0-9,]+)<')
@@ -101,9 +102,16 @@ class Command(BaseCommand):
             .values_list("slug", flat=True)[:8]
         )
         institute = Institute.objects.annotate(n=Count("entries")).order_by("-n").first().slug
+        # The kind with the most entries: its list, and pages of its entries.
+        busiest = kinds.get(
+            Entry.objects.values_list("kind", flat=True)
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
         details = [
             entry.get_absolute_url()
-            for entry in Entry.objects.published().filter(kind="publication").order_by("pk")[:20]
+            for entry in Entry.objects.published().filter(kind=busiest.name).order_by("pk")[:20]
         ]
         return [
             ("no filter", ["/catalogue/"]),
@@ -119,7 +127,7 @@ class Command(BaseCommand):
             ),
             ("region + year range", ["/catalogue/?region=Africa&year_from=2010&year_to=2020"]),
             ("deep page", [f"/catalogue/?page={max(1, total // 20 // 2)}"]),
-            ("per-kind list", ["/publications/"]),
+            ("per-kind list", [busiest.list_url]),
             ("detail page", details),
         ]
 

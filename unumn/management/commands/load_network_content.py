@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from unumn.services import (
+from unumn.content.loader import (
     COUNTRIES_FILE,
     NETWORK_FILE,
     network_content_load,

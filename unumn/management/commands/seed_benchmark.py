@@ -15,9 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events.models import Event, EventType
-from projects.models import Project, ProjectState, ProjectType
-from publications.models import Publication, PublicationStatus, PublicationType
+from unumn import kinds
+from unumn.content.loader import network_content_load, read_countries
 from unumn.models import (
     Contribution,
     Country,
@@ -30,7 +29,6 @@ from unumn.models import (
     ThemedEntry,
 )
 from unumn.search import entries_reindex
-from unumn.services import network_content_load, read_countries
 
 # Topics, most frequent first: an entry is about a few of them (Zipf-distributed),
 # so a topic word matches a realistic share of the catalogue, not all of it.
@@ -182,7 +180,9 @@ class Command(BaseCommand):
     def make_entries(self, target, batch_size):
         rng, now = self.rng, timezone.now()
         self.make_words()
-        kinds = rng.choices(["publication", "project", "event"], weights=[6, 2, 2], k=target)
+        registered = kinds.all()
+        weights = [kind.benchmark_weight for kind in registered]
+        chosen = [kind.name for kind in rng.choices(registered, weights=weights, k=target)]
         report = self.progress("created")
         for start in range(0, target, batch_size):
             batch = []
@@ -198,7 +198,7 @@ class Command(BaseCommand):
                     Entry(
                         title=title,
                         slug=f"{slugify(title)[:90]}-{i}",
-                        kind=kinds[i],
+                        kind=chosen[i],
                         summary=self.text(focus, rng.randint(25, 40))[:400],
                         body="\n\n".join(self.text(focus, rng.randint(40, 70)) for _ in range(3)),
                         status="published" if rng.random() < 0.97 else "draft",
@@ -213,29 +213,15 @@ class Command(BaseCommand):
             report(start + len(entries), target)
 
     def make_kind_rows(self, entries):
-        rng = self.rng
-        rows = {"project": [], "publication": [], "event": []}
+        """Each entry's row of its kind's own table, from the kind's ``benchmark``."""
+        rows = {}
         for entry in entries:
-            if entry.kind == "project":
-                row = (entry.pk, rng.choice(ProjectType.values), rng.choice(ProjectState.values))
-            elif entry.kind == "publication":
-                row = (
-                    entry.pk,
-                    rng.choice(PublicationType.values),
-                    rng.choice(PublicationStatus.values),
-                )
-            else:
-                row = (entry.pk, rng.choice(EventType.values), entry.date, rng.randint(10, 400))
-            rows[entry.kind].append(row)
-        self.insert(Project, ["entry_ptr_id", "project_type", "state"], rows["project"])
-        self.insert(
-            Publication,
-            ["entry_ptr_id", "publication_type", "publication_status"],
-            rows["publication"],
-        )
-        self.insert(
-            Event, ["entry_ptr_id", "event_type", "start_date", "participants"], rows["event"]
-        )
+            row = {"entry_ptr_id": entry.pk, **kinds.get(entry.kind).benchmark(self.rng, entry)}
+            rows.setdefault(entry.kind, []).append(row)
+        for name, kind_rows in rows.items():
+            columns = list(kind_rows[0])
+            values = [tuple(row[column] for column in columns) for row in kind_rows]
+            self.insert(kinds.get(name).model, columns, values)
 
     def insert(self, model, columns, rows):
         """Multi-table children cannot be bulk-created: insert their rows directly,

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
-from unumn.permissions import ROLE_PERMISSIONS
+from unumn.permissions import role_permissions
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Create or update the 'Network editors' and 'Institute editors' groups."
 
     def handle(self, *args, **options):
-        for name, models in ROLE_PERMISSIONS.items():
+        for name, models in role_permissions().items():
             group, created = Group.objects.get_or_create(name=name)
             permissions = []
             for label, actions in models.items():

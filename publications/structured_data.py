@@ -1,0 +1,54 @@
+"""A publication as a schema.org ``ScholarlyArticle``, ``Book``, ``Report``,
+``PublicationIssue`` or ``Collection``."""
+
+from unumn.structured_data import common, compact, countries, organisations, partial_date, people
+
+PUBLICATION_TYPES = {
+    "book": "Book",
+    "journal_article": "ScholarlyArticle",
+    "special_issue": "PublicationIssue",
+    "special_section": "PublicationIssue",
+    "edited_collection": "Collection",
+    "working_paper": "Report",
+    "report": "Report",
+    "summary_report": "Report",
+}
+STATUS = {
+    "in_preparation": "Draft",
+    "under_review": "Draft",
+    "accepted": "Forthcoming",
+    "forthcoming": "Forthcoming",
+    "published": "Published",
+}
+
+
+def publication(entry, url, absolute):
+    kind = PUBLICATION_TYPES.get(entry.publication_type, "CreativeWork")
+    data = {
+        **common(entry, url, absolute),
+        "@type": kind,
+        "headline": entry.title[:110],
+        "author": people(entry, "author", absolute),
+        "editor": people(entry, "editor", absolute),
+        "datePublished": partial_date(entry),
+        "publisher": organisations(entry, "publisher"),
+        "creativeWorkStatus": STATUS.get(entry.publication_status),
+        "genre": entry.get_publication_type_display(),
+        "about": countries(entry),
+    }
+    if entry.container_title:
+        data["isPartOf"] = compact(
+            {"@type": "Periodical", "name": entry.container_title, "volumeNumber": entry.volume}
+        )
+    if kind == "PublicationIssue":
+        data["issueNumber"] = entry.issue
+    if entry.doi:
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": entry.doi}
+        data["sameAs"] = f"https://doi.org/{entry.doi}"
+    if entry.isbn:
+        data["isbn"] = entry.isbn
+    if entry.pages:
+        data["pagination"] = entry.pages
+    if entry.item_count and kind == "Collection":
+        data["numberOfItems"] = entry.item_count
+    return compact(data)

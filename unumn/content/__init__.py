@@ -1,0 +1,1 @@
+"""The network's own content (``network.toml``, ``countries.csv``) and its loader."""
