@@ -7,9 +7,12 @@ the seeded site.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from unumn.content.loader import network_content_load, read_network_content
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +20,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:
         call_command("setup_roles", stdout=quiet)
         call_command("load_network_content", stdout=quiet)
+
+
+FOURTH_KIND_CONTENT = Path(__file__).parent / "fourth_kind" / "content.toml"
+
+
+def load_fourth_kind_content():
+    """An entry of the fourth kind, through the site's own content loader."""
+    network_content_load(data=read_network_content(FOURTH_KIND_CONTENT), countries=[])
+
+
+@pytest.fixture
+def every_kind(db):
+    """At least one public entry of every registered kind (the network's content has no
+    entry of the fourth kind, the test-only one)."""
+    load_fourth_kind_content()
 
 
 @pytest.fixture

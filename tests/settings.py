@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 
+from django.template import TemplateSyntaxError  # noqa: E402
+
 from unumn.settings import *  # noqa: E402, F403
 from unumn.settings import TEMPLATES  # noqa: E402
 
@@ -11,9 +13,25 @@ SECURE_SSL_REDIRECT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
-# A missing template variable is a bug: fail loudly in tests.
-TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE_%s"
+
+class MissingVariable(str):
+    """Django's ``string_if_invalid``, made to raise: a template that prints a variable
+    its context lacks fails whichever test renders it. (Tests of a variable, as in
+    ``{% if %}``, never come here: an absent optional value is fine to test.)"""
+
+    def __contains__(self, key):
+        return key == "%s"
+
+    def __mod__(self, variable):
+        raise TemplateSyntaxError(f"Missing template variable: {variable}")
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = MissingVariable("(missing)")
 
 # Serve static files straight from the apps (no collectstatic) in tests and live servers.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A fourth kind of entry that lives in tests/fourth_kind/ only: the suite runs with it,
+# which shows that a kind plugs in without touching the core.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.fourth_kind"]  # noqa: F405

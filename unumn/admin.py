@@ -7,7 +7,10 @@ another institute's entry by a forged address or form. History (every save,
 with who and when; compare; revert; recover) is django-reversion's.
 """
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -15,10 +18,11 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
@@ -393,3 +397,17 @@ class EntryAdmin(admin.ModelAdmin):
     def open_link(self, entry):
         url = reverse(entry.kind_info.admin_url_name("change"), args=[entry.pk])
         return format_html('<a href="{}">Edit this {}</a>', url, entry.get_kind_display().lower())
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout page (``AXES_LOCKOUT_CALLABLE``), inside the editors' admin:
+    its header and title, and the wait in words ("1 hour", not "PT1H")."""
+    now = timezone.now()
+    wait = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Sign-in locked",
+        "cooloff": timesince(now - wait, now),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return render(request, "admin/locked_out.html", context, status=429)

@@ -11,8 +11,8 @@ import datetime
 
 import reversion
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse

@@ -1,6 +1,7 @@
 """The sitemap: every public page, with when it last changed; one section per kind."""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import reverse
 
 from unumn import kinds
@@ -40,6 +41,9 @@ class EntrySitemap(Sitemap):
     def lastmod(self, entry):
         return entry.updated_at
 
+    def has_items(self):
+        return self.items().exists()
+
 
 class VocabularySitemap(Sitemap):
     changefreq = "weekly"
@@ -61,3 +65,14 @@ def sitemaps():
         "themes": VocabularySitemap(Theme),
         "people": VocabularySitemap(Person),
     }
+
+
+def index(request, sitemaps, **kwargs):
+    """Django's sitemap index, without the sections that have nothing to list yet (a kind
+    with no public entries): an empty ``urlset`` is not a valid sitemap."""
+    listed = {
+        name: section
+        for name, section in sitemaps.items()
+        if getattr(section, "has_items", lambda: True)()
+    }
+    return sitemap_views.index(request, listed, **kwargs)

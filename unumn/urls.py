@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from unumn import feeds, kinds, views
-from unumn.sitemaps import sitemaps
+from unumn import feeds, kinds, sitemaps, views
 
 institute_patterns = (
     [
@@ -31,7 +30,7 @@ people_patterns = (
     "people",
 )
 
-SITEMAPS = sitemaps()
+SITEMAPS = sitemaps.sitemaps()
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -56,7 +55,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemaps.index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),

@@ -14,6 +14,7 @@ import os
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import load_fourth_kind_content
 from tests.tools import unavailable
 
 CHROMIUM = os.environ.get("UNUMN_CHROMIUM", "/usr/bin/chromium")
@@ -59,10 +60,12 @@ def browser():
 
 @pytest.fixture
 def site(transactional_db):
-    """The network's content and the editor roles, committed for the live server."""
+    """The network's content (and an entry of the test-only fourth kind) and the editor
+    roles, committed for the live server."""
     with open(os.devnull, "w") as quiet:
         call_command("setup_roles", stdout=quiet)
         call_command("load_network_content", stdout=quiet)
+    load_fourth_kind_content()
 
 
 def _csp_violations(page, console):

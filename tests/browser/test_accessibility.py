@@ -3,27 +3,11 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.pages import page_names, page_url
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-PAGES = {
-    "home": "/",
-    "institutes": "/institutes/",
-    "institute": "/institutes/unu-wider/",
-    "themes": "/themes/",
-    "theme": "/themes/diaspora/",
-    "catalogue": "/catalogue/?theme=diaspora",
-    "catalogue with no results": "/catalogue/?q=zzzzqqq",
-    "catalogue search": "/catalogue/?q=refugees",
-    "publications": "/publications/",
-    "events": "/events/",
-    "project": "/projects/cd4d-impact-evaluation/",
-    "publication": "/publications/migration-governance-global-south/",
-    "event": "/events/wider-development-conference-migration-mobility-2017/",
-    "person": "/people/rachel-gisselquist/",
-    "not found": "/no-such-page/",
-    "admin login": "/admin/login/",
-}
 
 
 def serious(page):
@@ -36,14 +20,14 @@ def serious(page):
     ]
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", page_names())
 def test_page_types_on_a_desktop(page, name):
-    page.goto(PAGES[name])
+    page.goto(page_url(name))
     assert serious(page) == []
 
 
-@pytest.mark.parametrize("name", ["home", "catalogue", "publication", "event"])
+@pytest.mark.parametrize("name", ["home", "catalogue", "publication", "event", "dataset"])
 def test_page_types_on_a_phone(make_page, name):
     phone = make_page(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
-    phone.goto(PAGES[name])
+    phone.goto(page_url(name))
     assert serious(phone) == []

@@ -27,7 +27,7 @@ def test_changelist_search_and_add_pages(admin_client, superuser, rf, model):
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
-def test_change_pages(admin_client, superuser, model):
+def test_change_pages(admin_client, superuser, every_kind, model):
     obj = model.objects.first()
     response = admin_client.get(admin_url(model, "change", obj.pk), follow=True)
     assert response.status_code == 200

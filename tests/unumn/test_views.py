@@ -13,13 +13,14 @@ from tests.factories import (
     make_publication,
     make_theme,
 )
+from tests.pages import page_types
 from unumn.models import Contribution, Entry, Institute, Person, Theme
 
 pytestmark = pytest.mark.django_db
 
 
 def public_urls():
-    urls = ["/", "/institutes/", "/themes/", "/people/", "/projects/", "/publications/", "/events/"]
+    urls = [url for url in page_types().values() if url != "/no-such-page/"]
     urls += [i.get_absolute_url() for i in Institute.objects.all()]
     urls += [t.get_absolute_url() for t in Theme.objects.all()]
     urls += [p.get_absolute_url() for p in Person.objects.all()]
@@ -27,13 +28,12 @@ def public_urls():
     return urls
 
 
-def test_every_public_page_answers(client):
+def test_every_public_page_answers(client, every_kind):
+    # A missing template variable raises in the tests (tests/settings.py).
     urls = public_urls()
     assert len(urls) > 60
     for url in urls:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert b"INVALID_TEMPLATE_VARIABLE" not in response.content, url
+        assert client.get(url).status_code == 200, url
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,9 @@ class ContentLoader:
         self.data, self.report = data, LoadReport()
         self.say = progress or (lambda message: None)
         self.objects = {}  # table -> {slug or code: object}
+        self.models = {spec.table: spec.model for spec in VOCABULARY}
+        self.models.update(countries=Country, entries=Entry)
+        self.keys = {table: "slug" for table in self.models} | {"countries": "code"}
 
     def load(self, countries):
         self.load_countries(countries)
@@ -163,11 +166,15 @@ class ContentLoader:
         return obj, created
 
     def lookup(self, table, key, where):
-        """The object of ``table`` called ``key``; a clear error when there is none."""
-        try:
-            return self.objects[table][key]
-        except KeyError:
-            raise ContentError(f"{where}: {table} has no {key!r}.") from None
+        """The object of ``table`` called ``key``: loaded by this file, or already in the
+        database; a clear error when there is none."""
+        known = self.objects.setdefault(table, {})
+        if key not in known:
+            found = self.models[table].objects.filter(**{self.keys[table]: key}).first()
+            if found is None:
+                raise ContentError(f"{where}: {table} has no {key!r}.")
+            known[key] = found
+        return known[key]
 
     def references(self, row, keys, table, where):
         return {key: self.lookup(table, row[key], where) for key in keys if row.get(key)}

@@ -1,0 +1,13 @@
+from tests.fourth_kind.models import Licence
+from unumn.filters import ChoiceFacetFilter, EntryFilterSet
+
+
+class DatasetFilterSet(EntryFilterSet):
+    licence = ChoiceFacetFilter(
+        field_name="dataset__licence",
+        choices=Licence.choices,
+        label="Licence",
+        label_plural="Licences",
+    )
+
+    facet_names = ["licence", "theme", "institute", "country", "region"]
