@@ -27,13 +27,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[dev]"
 	@touch $@
 
+# Every Django template of the project (djade formats them as ruff formats Python).
+TEMPLATE_FILES = $(shell find . -path ./.venv -prune -o -path '*/templates/*.html' -print)
+DJADE = $(BIN)/djade --target-version 5.2
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DJADE) --check $(TEMPLATE_FILES)
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(DJADE) $(TEMPLATE_FILES)
 
 migrations-check: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run

@@ -117,7 +117,7 @@ class ContentLoader:
         self.objects = {}  # table -> {slug or code: object}
         self.models = {spec.table: spec.model for spec in VOCABULARY}
         self.models.update(countries=Country, entries=Entry)
-        self.keys = {table: "slug" for table in self.models} | {"countries": "code"}
+        self.keys = dict.fromkeys(self.models, "slug") | {"countries": "code"}
 
     def load(self, countries):
         self.load_countries(countries)
