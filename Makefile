@@ -67,7 +67,7 @@ clean:
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432/unumn_bench
 BENCH_ENV = DEBUG=0 SECRET_KEY=benchmark-only-secret-key-0123456789 ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=0
 
-.PHONY: bench bench-postgres bench-sqlite
+.PHONY: bench bench-postgres bench-sqlite loadtest
 bench: bench-postgres bench-sqlite ## Benchmarks: PostgreSQL at 100k entries, SQLite at 10k (own databases)
 
 bench-postgres: install
@@ -83,3 +83,22 @@ bench-sqlite: install
 	$(BENCH_ENV) DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py seed_benchmark --entries $${BENCH_SQLITE_ENTRIES:-10000}
 	$(BENCH_ENV) DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py benchmark_catalogue
+
+# Load benchmark: gunicorn (2 workers, DEBUG off) beside a bare Django view, loaded by wrk,
+# at 10k and at 100k entries on PostgreSQL; prints req/s, p50, p99 and the ratio to the floor.
+BENCH_PG_SMALL ?= postgres://postgres@127.0.0.1:5432/unumn_bench10k
+LOADTEST_ARGS ?=
+
+loadtest: install
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+	@mkdir -p var
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	-createdb -h 127.0.0.1 -U postgres unumn_bench10k 2>/dev/null
+	-createdb -h 127.0.0.1 -U postgres unumn_bench 2>/dev/null
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG_SMALL) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG_SMALL) $(BIN)/python manage.py seed_benchmark --entries 10000
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py seed_benchmark --entries $${BENCH_ENTRIES:-100000}
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG_SMALL) $(BIN)/python manage.py loadtest --json var/loadtest-10k.json $(LOADTEST_ARGS)
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py loadtest --json var/loadtest-100k.json $(LOADTEST_ARGS)
+	$(BENCH_ENV) $(BIN)/python manage.py loadtest --compare var/loadtest-10k.json var/loadtest-100k.json

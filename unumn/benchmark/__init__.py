@@ -1,0 +1,1 @@
+"""Benchmark helpers: the bare Django floor and the wrk script of ``manage.py loadtest``."""
