@@ -14,6 +14,9 @@ from django.core.management import call_command
 
 from unumn.content.loader import network_content_load, read_network_content
 
+# The shared helper modules assert too: their failures show the values, as in a test module.
+pytest.register_assert_rewrite("tests.assertions", "tests.catalogue", "tests.editing")
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -1,13 +1,18 @@
-"""Every admin page answers, and an entry can be curated through the admin forms."""
+"""The admin (``unumn/admin.py``): every page answers, an entry is curated through its forms,
+status badges, the all-entries list, the user admin and the sign-in lockout page."""
 
 import pytest
 from django.contrib import admin
+from django.test import Client
 from django.urls import reverse
 
 from publications.models import Publication
+from tests.editing import client_for, form_data, post_change, url
 from unumn.models import Entry, Institute, Person, Theme
+from unumn.permissions import INSTITUTE_EDITORS, NETWORK_EDITORS
 
 pytestmark = pytest.mark.django_db
+
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label != "axes"]
 
@@ -175,3 +180,59 @@ def test_event_with_end_before_start_is_a_form_error(admin_client):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     assert not Event.objects.filter(slug="bad-dates").exists()
+
+
+def test_status_badges_and_filters_in_the_list(users, entries):
+    client = client_for(users["network"])
+    response = client.get(url("changelist"), {"status__exact": "draft"})
+    assert {e.pk for e in response.context["cl"].result_list} >= {e.pk for e in entries.values()}
+    assert b'class="status-badge status-badge--draft">Draft<' in response.content
+
+
+def test_save_and_view_on_site(users, entries):
+    client = client_for(users["editor_a"])
+    response = post_change(client, entries["a"], _viewonsite="Save and view on site")
+    assert response.status_code == 302
+    assert response["Location"] == entries["a"].get_absolute_url()
+
+
+def test_the_all_entries_list_cannot_delete(users, entries):
+    client = client_for(users["editor_a"])
+    entry_url = reverse("admin:unumn_entry_delete", args=[entries["a"].pk])
+    response = client.get(entry_url)
+    assert response.status_code == 302
+    assert response["Location"] == url("delete", entries["a"].pk)
+    changelist = client.get(reverse("admin:unumn_entry_changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+
+
+def test_network_editor_cannot_make_a_superuser(users):
+    user = users["network"]
+    client = client_for(user)
+    response = client.get(reverse("admin:auth_user_change", args=[user.pk]))
+    form = response.context["adminform"].form
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    assert set(form.fields["groups"].queryset.values_list("name", flat=True)) == {
+        NETWORK_EDITORS,
+        INSTITUTE_EDITORS,
+    }
+    data = form_data(response)
+    data["is_superuser"] = "on"
+    client.post(reverse("admin:auth_user_change", args=[user.pk]), data)
+    user.refresh_from_db()
+    assert not user.is_superuser
+
+
+def test_repeated_failed_logins_are_locked_out(django_user_model):
+    django_user_model.objects.create_user("target", password="right-password", is_staff=True)
+    login = reverse("admin:login")
+    client = Client()
+    for _ in range(4):
+        response = client.post(login, {"username": "target", "password": "wrong"})
+        assert response.status_code == 200  # the usual "wrong password" form
+    # The fifth failure locks the account out, even with the right password after it.
+    assert client.post(login, {"username": "target", "password": "wrong"}).status_code == 429
+    response = client.post(login, {"username": "target", "password": "right-password"})
+    assert response.status_code == 429
+    assert b"Too many failed sign-in attempts" in response.content
+    assert "_auth_user_id" not in client.session

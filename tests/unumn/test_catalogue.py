@@ -1,117 +1,21 @@
-"""The catalogue's facets, filters, chips, sorting and pagination on a small known data set."""
+"""A selection of entries as a page (``unumn/catalogue.py``): chips, facet links, pages, the
+plain GET form, a fixed query cost; every export of a selection holds only its public entries."""
 
 import datetime
+import json
+import re
 from urllib.parse import parse_qs, urlsplit
 
+import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import (
-    make_draft,
-    make_event,
-    make_institute,
-    make_project,
-    make_publication,
-    make_theme,
-)
-from unumn.models import Country, Entry, Institute, Theme
+from tests.catalogue import URL, counts, get, path_of, titles
+from tests.factories import in_future, make_draft, make_event, make_publication, make_theme
+from unumn.models import Contribution, Country, Entry, Institute, Person, Theme
 
 pytestmark = pytest.mark.django_db
-
-URL = reverse("catalogue")
-
-
-@pytest.fixture
-def known():
-    """Four public entries (and a draft) with known themes, institutes, countries, years.
-
-    e1 project      A   t1      GH         2017
-    e2 publication  A   t1 t2   GH ET      2018
-    e3 publication  B   t2      DE         2018
-    e4 event        B   t3      -          2016
-    draft           A   t1      GH         2018  (never shown or counted)
-    """
-    Entry.objects.all().delete()
-    a, b = make_institute(slug="inst-a", acronym="A"), make_institute(slug="inst-b", acronym="B")
-    t1, t2, t3 = (make_theme(slug=f"t{i}", name=f"Theme {i}") for i in (1, 2, 3))
-    gh, et, de = (Country.objects.get(code=c) for c in ("GH", "ET", "DE"))
-
-    def day(year):
-        return datetime.date(year, 6, 1)
-
-    return {
-        "e1": make_project(
-            title="Alpha", institutes=[a], themes=[t1], countries=[gh], start=day(2017)
-        ),
-        "e2": make_publication(
-            title="Bravo", institutes=[a], themes=[t1, t2], countries=[gh, et], date=day(2018)
-        ),
-        "e3": make_publication(
-            title="Charlie", institutes=[b], themes=[t2], countries=[de], date=day(2018)
-        ),
-        "e4": make_event(title="Delta", institutes=[b], themes=[t3], start_date=day(2016)),
-        "draft": make_draft(
-            title="Echo", institutes=[a], themes=[t1], countries=[gh], date=day(2018)
-        ),
-    }
-
-
-def get(client, **params):
-    response = client.get(URL, params)
-    assert response.status_code == 200
-    return response
-
-
-def titles(response):
-    return [entry.title for entry in response.context["entries"]]
-
-
-def counts(response, facet):
-    facets = {f.name: f for f in response.context["facets"]}
-    facets["year"] = response.context["year_facet"]
-    return {option.value: option.count for option in facets[facet].options}
-
-
-def test_no_filter_counts_every_public_entry(client, known):
-    response = get(client)
-    assert response.context["total"] == 4
-    assert sorted(titles(response)) == ["Alpha", "Bravo", "Charlie", "Delta"]
-    assert counts(response, "kind") == {"project": 1, "publication": 2, "event": 1}
-    assert counts(response, "theme") == {"t1": 2, "t2": 2, "t3": 1}
-    assert counts(response, "institute") == {"inst-a": 2, "inst-b": 2}
-    assert counts(response, "country") == {"GH": 2, "ET": 1, "DE": 1}
-    # Bravo has two African countries but counts once in Africa.
-    assert counts(response, "region") == {"Africa": 2, "Europe": 1}
-    assert counts(response, "year") == {"2018": 2, "2017": 1, "2016": 1}
-    assert b'id="result-count">4<' in response.content
-
-
-def test_values_of_one_facet_widen(client, known):
-    assert sorted(titles(get(client, theme=["t1", "t3"]))) == ["Alpha", "Bravo", "Delta"]
-    assert sorted(titles(get(client, kind=["project", "event"]))) == ["Alpha", "Delta"]
-
-
-def test_different_facets_narrow(client, known):
-    assert titles(get(client, theme="t2", institute="inst-b")) == ["Charlie"]
-    assert titles(get(client, theme="t1", institute="inst-b")) == []
-    assert titles(get(client, theme=["t1", "t2"], country="DE")) == ["Charlie"]
-
-
-def test_counts_are_disjunctive(client, known):
-    response = get(client, theme="t1")
-    assert response.context["total"] == 2
-    # A facet's own filter does not narrow its counts: ticking t2 or t3 would add entries.
-    assert counts(response, "theme") == {"t1": 2, "t2": 2, "t3": 1}
-    # Every other facet counts within theme t1.
-    assert counts(response, "institute") == {"inst-a": 2}
-    assert counts(response, "kind") == {"project": 1, "publication": 1}
-    assert counts(response, "region") == {"Africa": 2}
-
-    response = get(client, kind="publication", institute="inst-b")
-    assert counts(response, "kind") == {"publication": 1, "event": 1}
-    assert counts(response, "institute") == {"inst-a": 1, "inst-b": 1}
-    assert response.context["total"] == 1
 
 
 def test_selected_value_with_no_matches_stays_visible_to_untick(client, known):
@@ -122,45 +26,12 @@ def test_selected_value_with_no_matches_stays_visible_to_untick(client, known):
     assert selected == [("t3", 0, True)]
 
 
-def test_region_year_and_country_filters(client, known):
-    assert sorted(titles(get(client, region="Africa"))) == ["Alpha", "Bravo"]
-    assert sorted(titles(get(client, region="africa"))) == ["Alpha", "Bravo"]  # normalised
-    assert titles(get(client, country="et")) == ["Bravo"]  # normalised to ET
-    assert sorted(titles(get(client, year_from="2017", year_to="2017"))) == ["Alpha"]
-    assert sorted(titles(get(client, year_from="2017"))) == ["Alpha", "Bravo", "Charlie"]
-    assert titles(get(client, year_to="2016")) == ["Delta"]
-    response = get(client, year_from="2018")
-    assert counts(response, "year") == {"2018": 2, "2017": 1, "2016": 1}  # disjunctive
-    assert counts(response, "kind") == {"publication": 2}
-
-
 def test_drafts_are_never_listed_or_counted(client, known):
     response = get(client, q="Echo")
     assert response.context["total"] == 0
     response = get(client, theme="t1")
     assert "Echo" not in titles(response)
     assert counts(response, "theme")["t1"] == 2
-
-
-def test_sorting(client, known):
-    assert titles(get(client)) == ["Bravo", "Charlie", "Alpha", "Delta"] or titles(get(client)) == [
-        "Charlie",
-        "Bravo",
-        "Alpha",
-        "Delta",
-    ]
-    assert titles(get(client, sort="oldest"))[:2] == ["Delta", "Alpha"]
-    assert titles(get(client, sort="title")) == ["Alpha", "Bravo", "Charlie", "Delta"]
-    # Relevance without a query falls back to newest.
-    assert get(client, sort="relevance").context["filterset"].sort_order == "newest"
-
-
-def test_unknown_values_are_ignored_with_a_message(client, known):
-    response = get(client, theme=["t1", "no-such-theme"], institute="nowhere", kind="podcast")
-    assert sorted(titles(response)) == ["Alpha", "Bravo"]
-    notices = " ".join(response.context["notices"])
-    assert "no-such-theme" in notices and "nowhere" in notices and "podcast" in notices
-    assert b"no-such-theme" in response.content  # shown, escaped, in the notice
 
 
 def test_chips_remove_one_filter_each(client, known):
@@ -204,13 +75,6 @@ def test_pagination_keeps_the_filters(client, known, settings):
     assert get(client, theme="t2", page="two").context["page_obj"].number == 1
 
 
-def test_theme_and_institute_pages_link_into_the_catalogue(client):
-    page = client.get(reverse("themes:detail", args=["diaspora"])).content.decode()
-    assert 'href="/catalogue/?theme=diaspora"' in page
-    page = client.get(reverse("institutes:detail", args=["unu-wider"])).content.decode()
-    assert 'href="/catalogue/?institute=unu-wider"' in page
-
-
 def test_works_as_a_plain_get_form(client, known):
     html = get(client).content.decode()
     assert '<form class="catalogue" method="get"' in html
@@ -247,89 +111,113 @@ def test_a_catalogue_page_costs_a_fixed_number_of_queries(
         client.get(URL, {**params, "page": 3})
 
 
+def test_catalogue_advertises_the_feed_of_its_selection(client):
+    html = client.get(reverse("catalogue"), {"theme": "diaspora"}).content.decode()
+    feed = "/catalogue/feed.atom?theme=diaspora"
+    assert f'type="application/atom+xml" title="This selection (Atom)" href="{feed}"' in html
+
+
 @pytest.mark.parametrize(
-    ("url", "facet", "value"),
+    ("page", "params", "export"),
     [
-        (reverse("projects:list"), "project_type", "research"),
-        (reverse("publications:list"), "publication_type", "special_section"),
-        (reverse("events:list"), "event_type", "conference"),
+        ("/publications/", {"publication_type": "book"}, r"/catalogue/cite\.json"),
+        ("/projects/", {"state": "completed"}, r"/catalogue/feed\.atom"),
     ],
 )
-def test_per_kind_lists_add_their_own_facets(client, url, facet, value):
-    response = client.get(url, {facet: value})
-    assert response.status_code == 200
-    facets = {f.name: f for f in response.context["facets"]}
-    assert facet in facets and "kind" not in facets
-    assert all(entry.kind == url.strip("/")[:-1] for entry in response.context["entries"])
-    assert response.context["total"] == len(response.context["entries"]) > 0
-
-
-def test_publication_status_facet(client):
-    response = client.get(reverse("publications:list"), {"publication_status": "accepted"})
-    assert titles(response) == ["Migration Governance and Policy in the Global South"]
-
-
-def test_project_state_facet(client):
-    response = client.get(reverse("projects:list"), {"state": "completed"})
-    assert titles(response) == ["UNU Chairmanship of the Global Migration Group, 2017"]
-
-
-def test_events_list_upcoming_first_then_past(client):
-    soon = make_event(title="Soon", start_date=timezone.localdate() + datetime.timedelta(days=10))
-    later = make_event(title="Later", start_date=timezone.localdate() + datetime.timedelta(days=90))
-    response = client.get(reverse("events:list"))
-    names = titles(response)
-    assert names[:2] == [soon.title, later.title]
-    assert names[2] == "Sixteenth Coordination Meeting on International Migration"
+def test_exports_of_a_per_kind_list_are_that_lists_results(client, page, params, export):
+    response = client.get(page, params)
     html = response.content.decode()
-    assert html.index("Upcoming events") < html.index("Past events")
-    upcoming = client.get(reverse("events:list"), {"when": "upcoming"})
-    assert titles(upcoming) == ["Soon", "Later"]
-    past = client.get(reverse("events:list"), {"when": "past"})
-    assert "Soon" not in titles(past) and len(titles(past)) == 6
-    assert counts(response, "when") == {"upcoming": 2, "past": 6}
+    shown = [e.get_absolute_url() for e in response.context["entries"]]
+    match = re.search(rf'href="({export}\?[^"]+)"', html)
+    assert match, "the page links to its exports"
+    link = match.group(1).replace("&amp;", "&")
+    response = client.get(link)
+    if "cite" in link:
+        exported = [path_of(item["URL"]) for item in json.loads(response.content)]
+    else:
+        exported = [path_of(e.link) for e in feedparser.parse(response.content).entries]
+    assert exported == shown
 
 
-class TestEstimatedCounts:
-    """Large selections: counts over a sample, marked as estimates (unumn/facets.py)."""
+def test_unpublished_entries_never_leak_through_an_export(client):
+    theme = make_theme(slug="leak-check")
+    make_draft(title="Leaky draft", themes=[theme])
+    make_publication(title="Leaky scheduled", themes=[theme], publish_at=in_future())
+    make_event(
+        title="Leaky event",
+        status=Entry.Status.REVIEW,
+        themes=[theme],
+        start_date=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    exports = [
+        reverse("catalogue-atom"),
+        reverse("catalogue-rss"),
+        reverse("themes:atom", args=["leak-check"]),
+        reverse("events:calendar"),
+        reverse("citations:selection", args=["bib"]),
+        reverse("citations:selection", args=["ris"]),
+        reverse("citations:selection", args=["json"]),
+    ]
+    for url in exports:
+        assert b"Leaky" not in client.get(url).content, url
+        assert b"Leaky" not in client.get(url, {"theme": "leak-check"}).content, url
+    for draft in Entry.objects.filter(title__startswith="Leaky"):
+        kind = draft.kind
+        if kind == "event":
+            assert client.get(reverse("events:ics", args=[draft.slug])).status_code == 404
+        if kind == "publication":
+            assert (
+                client.get(reverse("publications:cite", args=[draft.slug, "bib"])).status_code
+                == 404
+            )
+    for section in ("entries",):
+        assert b"leaky" not in client.get(f"/sitemap-{section}.xml").content
 
-    @pytest.fixture
-    def large(self, monkeypatch):
-        from unumn import facets
 
-        # Scale the limits down so that a few hundred entries count as "large".
-        monkeypatch.setattr(facets, "EXACT_LIMIT", 50)
-        monkeypatch.setattr(facets, "SAMPLE_TARGET", 60)
-        monkeypatch.setattr(facets, "BUCKETS", 10)
-        monkeypatch.setattr(facets, "PROBE_BUCKETS", 5)
-        Entry.objects.all().delete()
-        institute = make_institute(slug="big")
-        common, rare = make_theme(slug="common"), make_theme(slug="rare")
-        for i in range(300):
-            themes = [common] + ([rare] if i % 10 == 0 else [])
-            factory = make_event if i % 3 == 0 else make_publication
-            factory(title=f"Item {i}", institutes=[institute], themes=themes)
+EXPORT_URLS = [
+    reverse("catalogue-atom"),
+    reverse("catalogue-rss"),
+    reverse("events:calendar"),
+    reverse("citations:selection", args=["bib"]),
+    reverse("citations:selection", args=["ris"]),
+    reverse("citations:selection", args=["json"]),
+]
 
-    def test_large_selection_shows_estimates(self, client, large):
-        response = get(client)
-        assert response.context["total_estimated"]
-        assert 200 <= response.context["total"] <= 400
-        theme = next(f for f in response.context["facets"] if f.name == "theme")
-        assert theme.estimated
-        counts = {o.value: o.count for o in theme.options}
-        assert 200 <= counts["common"] <= 400
-        html = response.content.decode()
-        assert 'About <strong id="result-count">' in html
-        assert "≈" in html and "estimated from a sample" in html
 
-    def test_small_result_of_a_large_base_is_counted_exactly(self, client, large):
-        response = get(client, kind="project")
-        assert response.context["total"] == 0
-        assert not response.context["total_estimated"]
-        response = get(client, theme="rare", kind="event")
-        assert response.context["total"] == 10  # i % 30 == 0 among 0..299
-        assert not response.context["total_estimated"]
+@pytest.mark.parametrize("url", EXPORT_URLS)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "x" * 300},
+        {"q": "migra\x00tion"},
+        {"q": '"unbalanced'},
+        {"theme": ["<script>"] * 300},
+        {"year_from": "abc", "sort": "drop table"},
+        {"q": "x" * 5000, "country": "ZZZ"},
+    ],
+    ids=str,
+)
+def test_exports_answer_bad_input_clearly(client, url, params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    assert b"<script>" not in response.content
 
-    def test_same_query_count_when_estimating(self, client, large, django_assert_max_num_queries):
-        with django_assert_max_num_queries(10):
-            get(client, theme="common", kind="event", year_from="2000")
+
+@pytest.mark.parametrize("url", EXPORT_URLS)
+def test_an_export_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, url):
+    institute = Institute.objects.get(slug="unu-wider")
+    for i in range(40):
+        entry = make_publication(title=f"Paper {i}", institutes=[institute])
+        Contribution.objects.create(entry=entry, person=Person.objects.get(slug="finn-tarp"))
+        make_event(
+            title=f"Event {i}", institutes=[institute], start_date=in_future(days=i + 1).date()
+        )
+    with django_assert_max_num_queries(7):
+        assert (
+            client.get(
+                url, {"institute": "unu-wider", "theme": ["diaspora", "integration"]}
+            ).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(7):
+        assert client.get(url).status_code == 200

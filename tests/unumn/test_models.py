@@ -1,13 +1,16 @@
+"""The core's models (``unumn/models.py``): database constraints, entries and their kinds,
+visibility, themes."""
+
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events.models import Event
 from projects.models import Project
 from publications.models import Publication
+from tests.assertions import assert_integrity_error
 from tests.factories import (
     in_future,
     make_draft,
@@ -22,32 +25,7 @@ from unumn.models import Contribution, Entry, Institute, Theme
 pytestmark = pytest.mark.django_db
 
 
-def assert_integrity_error(save):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        save()
-
-
 class TestConstraints:
-    def test_project_end_not_before_start(self):
-        project = make_project()
-        assert_integrity_error(
-            lambda: Project.objects.filter(pk=project.pk).update(
-                start=datetime.date(2018, 1, 1), end=datetime.date(2017, 1, 1)
-            )
-        )
-
-    def test_event_end_not_before_start_in_database(self):
-        event = make_event(start_date=datetime.date(2018, 2, 15))
-        assert_integrity_error(
-            lambda: Event.objects.filter(pk=event.pk).update(end_date=datetime.date(2018, 2, 14))
-        )
-
-    def test_event_end_not_before_start_in_forms(self):
-        event = Event(title="x", slug="x", start_date=datetime.date(2018, 2, 15))
-        event.end_date = datetime.date(2018, 2, 1)
-        with pytest.raises(ValidationError, match="event_end_not_before_start"):
-            event.full_clean()
-
     def test_unique_slug_across_kinds(self):
         make_project(slug="same")
         with pytest.raises(ValidationError):
@@ -91,13 +69,6 @@ class TestConstraints:
         )
         assert_integrity_error(lambda: Event.objects.filter(pk=event.pk).update(event_type="x"))
 
-    def test_doi_unique_when_given(self):
-        make_publication(doi="10.1/abc")
-        make_publication(doi="")
-        make_publication(doi="")
-        with pytest.raises(ValidationError):
-            make_publication(doi="10.1/abc")
-
     def test_contributor_listed_once_per_role(self):
         from tests.factories import make_person
 
@@ -113,11 +84,6 @@ class TestConstraints:
         make_institute(acronym="")
         make_institute(acronym="UNU-X")
         assert_integrity_error(lambda: make_institute(acronym="UNU-X"))
-
-    def test_invalid_time_zone_is_a_form_error(self):
-        event = Event(title="x", slug="tz-test", timezone="Mars/Olympus")
-        with pytest.raises(ValidationError, match="time zone"):
-            event.full_clean()
 
 
 class TestEntry:
@@ -136,13 +102,6 @@ class TestEntry:
         event = make_event(slug="an-event")
         assert Entry.objects.get(pk=event.pk).get_absolute_url() == "/events/an-event/"
 
-    def test_event_date_follows_its_first_day(self):
-        event = make_event(
-            start_date=datetime.date(2017, 10, 5), end_date=datetime.date(2017, 10, 6)
-        )
-        assert event.date == datetime.date(2017, 10, 5)
-        assert event.date_label == "5–6 October 2017"
-
     @pytest.mark.parametrize(
         ("precision", "label"),
         [("day", "1 April 2017"), ("month", "April 2017"), ("year", "2017")],
@@ -150,11 +109,6 @@ class TestEntry:
     def test_date_shown_as_precisely_as_known(self, precision, label):
         entry = make_publication(date=datetime.date(2017, 4, 1), date_precision=precision)
         assert entry.date_label == label
-
-    def test_duration_label(self):
-        assert make_project(duration_months=42).duration_label == "3.5 years"
-        assert make_project(duration_months=12).duration_label == "1 year"
-        assert make_project(duration_months=7).duration_label == "7 months"
 
 
 class TestVisibility:

@@ -2,22 +2,15 @@
 and an index that follows every change. Runs on SQLite and PostgreSQL."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
+from tests.catalogue import search
 from tests.factories import make_organisation, make_person, make_publication, make_theme
 from unumn.models import Contribution, Entry, Institute, Involvement, Person, Theme
 
 pytestmark = pytest.mark.django_db
-
-
-def search(client, q, **params):
-    response = client.get(reverse("catalogue"), {"q": q, **params})
-    assert response.status_code == 200
-    return [entry.slug for entry in response.context["entries"]]
 
 
 @pytest.mark.parametrize(
@@ -152,18 +145,6 @@ class TestTheIndexFollowsChanges:
         assert "mimak-kosovo" in search(client, "UNU-WIDER Kosovo")
         entry.institutes.remove(Institute.objects.get(slug="unu-wider"))
         assert "mimak-kosovo" not in search(client, "UNU-WIDER Kosovo")
-
-
-def test_rebuild_command_restores_the_index(client):
-    entry = Entry.objects.get(slug="mimak-kosovo")
-    person = make_person(name="Zenobia Quartermaine", family_name="Quartermaine")
-    Contribution.objects.create(entry=entry, person=person)
-    Entry.objects.update(search_keywords="", search_vector=None)
-    assert search(client, "Quartermaine") == []
-    out = io.StringIO()
-    call_command("rebuild_search_index", stdout=out)
-    assert "Search index rebuilt for 21 entries." in out.getvalue()
-    assert search(client, "Quartermaine") == ["mimak-kosovo"]
 
 
 def test_theme_names_are_searchable(client):

@@ -1,4 +1,5 @@
-"""Settings come from the environment; production settings pass Django's deploy checks."""
+"""Settings come from the environment; production settings pass Django's deploy checks;
+sessions end at logout and when the password changes."""
 
 import os
 import subprocess
@@ -6,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,3 +85,32 @@ def test_database_url_selects_postgresql():
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/unumn",
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "unumn", "127.0.0.1"]
+
+
+@pytest.mark.django_db
+def test_logout_and_password_change_end_sessions(django_user_model):
+    user = django_user_model.objects.create_user("editor", password="old-password-1", is_staff=True)
+    first, second = Client(), Client()
+    for client in (first, second):
+        assert (
+            client.post(
+                reverse("admin:login"), {"username": "editor", "password": "old-password-1"}
+            ).status_code
+            == 302
+        )
+        assert client.get(reverse("admin:index")).status_code == 200
+    response = first.post(
+        reverse("admin:password_change"),
+        {
+            "old_password": "old-password-1",
+            "new_password1": "A-new-pass-2026",
+            "new_password2": "A-new-pass-2026",
+        },
+    )
+    assert response.status_code == 302
+    # The other browser's session ended with the password change.
+    assert second.get(reverse("admin:index")).status_code == 302
+    first.post(reverse("admin:logout"))
+    assert first.get(reverse("admin:index")).status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("A-new-pass-2026")

@@ -1,8 +1,15 @@
-"""Every public page answers, shows only public entries, and costs a fixed number of queries."""
+"""Every public page answers, shows only public entries (and drafts only as previews to their
+editors), and costs a fixed number of queries."""
+
+import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
+from publications.models import Publication
+from tests.editing import ACTORS, MAY_EDIT, client_for
 from tests.factories import (
     in_future,
     make_draft,
@@ -91,17 +98,6 @@ def test_detail_page_shows_people_in_order_and_relations_both_ways(client):
     assert "Migration and Mobility" in text  # related conference
     conference = client.get("/events/wider-development-conference-migration-mobility-2017/")
     assert "Migration Governance and Policy in the Global South" in conference.content.decode()
-
-
-def test_markdown_bodies_are_sanitised(client):
-    entry = make_publication(
-        body="Hello <script>alert(1)</script> [x](javascript:alert(1)) **bold**",
-        slug="unsafe",
-    )
-    html = client.get(entry.get_absolute_url()).content.decode()
-    assert "<strong>bold</strong>" in html
-    assert "<script>alert(1)</script>" not in html
-    assert "javascript:" not in html
 
 
 class TestUnpublishedEntriesAreInvisible:
@@ -225,3 +221,55 @@ def test_people_count_each_entry_once(client):
     Contribution.objects.create(entry=entry, person=person, role="editor")
     people = client.get(reverse("people:list")).context["people"]
     assert people.get(pk=person.pk).entry_count == 1
+
+
+def test_theme_and_institute_pages_link_into_the_catalogue(client):
+    page = client.get(reverse("themes:detail", args=["diaspora"])).content.decode()
+    assert 'href="/catalogue/?theme=diaspora"' in page
+    page = client.get(reverse("institutes:detail", args=["unu-wider"])).content.decode()
+    assert 'href="/catalogue/?institute=unu-wider"' in page
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_preview_of_a_draft(users, entries, actor):
+    client = client_for(users[actor])
+    for key, entry in entries.items():
+        response = client.get(entry.get_absolute_url())
+        if key in MAY_EDIT[actor]:
+            assert response.status_code == 200
+            assert b"Draft \xe2\x80\x94 not public." in response.content
+            assert "no-store" in response["Cache-Control"]
+        else:
+            assert response.status_code == 404
+
+
+def test_scheduled_entry_appears_exactly_when_its_time_comes(client):
+    now = timezone.now()
+    theme = make_theme(slug="scheduled-theme")
+    entry = make_publication(
+        title="Embargoed report", themes=[theme], publish_at=now + datetime.timedelta(hours=2)
+    )
+    catalogue = reverse("catalogue")
+
+    def visible():
+        detail = client.get(entry.get_absolute_url()).status_code == 200
+        listed = entry.title in [
+            e.title for e in client.get(catalogue, {"theme": theme.slug}).context["entries"]
+        ]
+        counted = client.get(reverse("themes:list")).context["themes"].get(pk=theme.pk).entry_count
+        return detail, listed, counted
+
+    with time_machine.travel(now + datetime.timedelta(hours=1, minutes=59), tick=False):
+        assert visible() == (False, False, 0)
+    with time_machine.travel(now + datetime.timedelta(hours=2), tick=False):
+        assert visible() == (True, True, 1)
+
+
+def test_view_on_site_shortcut_does_not_reveal_other_drafts(users, entries):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Publication)
+    client = client_for(users["editor_a"])
+    assert client.get(f"/admin/r/{content_type.pk}/{entries['b'].pk}/").status_code == 404
+    own = client.get(f"/admin/r/{content_type.pk}/{entries['a'].pk}/")
+    assert own.status_code == 302 and own["Location"].endswith(entries["a"].get_absolute_url())

@@ -1,4 +1,5 @@
-"""The network's content (``load_network_content``): complete, faithful, idempotent."""
+"""The network's content (``unumn/content/loader.py``): complete, faithful, idempotent, and
+each entry's history starts at the load."""
 
 import datetime
 import io
@@ -14,6 +15,7 @@ from unumn.content.loader import read_network_content
 from unumn.models import Country, Entry, Institute, Organisation, Person, Theme
 
 pytestmark = pytest.mark.django_db
+
 
 DATA = read_network_content()
 
@@ -176,3 +178,23 @@ def test_nothing_is_invented_where_the_paper_is_silent():
     assert Publication.objects.get(slug="migration-those-left-behind").date is None
     assert not Publication.objects.exclude(url="").exists()
     assert not Institute.objects.exclude(website="").exists()
+
+
+def test_seeded_entries_start_their_history_at_the_content_load():
+    from reversion.models import Version
+
+    entry = Publication.objects.get(slug="migration-and-crises")
+    [version] = Version.objects.get_for_object(entry)
+    assert version.revision.get_comment() == "Loaded from the network's content file."
+
+
+def test_each_content_load_version_is_one_entry_with_its_links():
+    from reversion.models import Version
+
+    entry = Publication.objects.get(slug="migration-governance-global-south")
+    [version] = Version.objects.get_for_object(entry)
+    entries_in_revision = version.revision.version_set.filter(content_type__model="entry")
+    assert [v.object_id for v in entries_in_revision] == [str(entry.pk)]
+    assert set(entries_in_revision.get().field_dict["institutes"]) == {
+        Institute.objects.get(slug="unu-wider").pk
+    }

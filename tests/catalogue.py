@@ -1,0 +1,53 @@
+"""Reading the catalogue in tests: a page of it, its titles and facet counts, a search,
+and every result of a selection across its pages (to compare an export with)."""
+
+import re
+
+from django.urls import reverse
+
+URL = reverse("catalogue")
+SELECTIONS = [
+    {},
+    {"theme": "diaspora"},
+    {"institute": "unu-wider"},
+    {"q": "migration", "sort": "title"},
+    {"region": "Africa", "kind": ["project", "event"]},
+    {"year_from": "2017", "year_to": "2017"},
+]
+
+
+def get(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def titles(response):
+    return [entry.title for entry in response.context["entries"]]
+
+
+def counts(response, facet):
+    facets = {f.name: f for f in response.context["facets"]}
+    facets["year"] = response.context["year_facet"]
+    return {option.value: option.count for option in facets[facet].options}
+
+
+def search(client, q, **params):
+    response = client.get(reverse("catalogue"), {"q": q, **params})
+    assert response.status_code == 200
+    return [entry.slug for entry in response.context["entries"]]
+
+
+def catalogue_results(client, params):
+    """Every result of the catalogue for these parameters, across its pages, in order."""
+    results, page = [], 1
+    while True:
+        response = client.get(reverse("catalogue"), {**params, "page": page})
+        results += [entry.get_absolute_url() for entry in response.context["entries"]]
+        if not response.context["page_obj"].has_next():
+            return results
+        page += 1
+
+
+def path_of(url):
+    return re.sub(r"^https?://[^/]+", "", url)

@@ -1,0 +1,150 @@
+"""Entry history in the admin (``unumn/history_admin.py``): every save recorded with who and
+when; compare, revert and recover, each within the editor's institutes."""
+
+import pytest
+
+from publications.models import Publication
+from tests.editing import client_for, form_data, post_change, state, url
+from tests.factories import make_person
+from unumn.models import Entry, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_admin_save_is_recorded_with_who_and_when(users, entries):
+    from reversion.models import Version
+
+    client = client_for(users["editor_a"])
+    post_change(client, entries["a"], title="First edit")
+    post_change(client, entries["a"], title="Second edit")
+    versions = Version.objects.get_for_object(Publication.objects.get(pk=entries["a"].pk))
+    assert versions.count() == 2
+    assert {v.revision.user.username for v in versions} == {"wider"}
+    page = client.get(url("history", entries["a"].pk)).content.decode()
+    assert "Compare two versions" in page and "wider" in page
+
+
+def test_compare_two_versions(users, entries):
+    from reversion.models import Version
+
+    client = client_for(users["editor_a"])
+    post_change(client, entries["a"], title="Version one")
+    theme = Theme.objects.get(slug="xenophobia-prejudice")
+    post_change(client, entries["a"], title="Version two", themes=[str(theme.pk)])
+    older, newer = reversed(
+        Version.objects.get_for_object(Publication.objects.get(pk=entries["a"].pk))
+    )
+    response = client.get(url("compare", entries["a"].pk), {"from": older.pk, "to": newer.pk})
+    assert response.status_code == 200
+    changes = {c.label: (c.before, c.after) for c in response.context["changes"] if c.changed}
+    assert changes["Title"] == ("Version one", "Version two")
+    assert changes["Themes"] == ("Diaspora, Integration", "Xenophobia and prejudice")
+    assert "People" not in changes
+    # Another institute's editor cannot compare (or even see) this history.
+    other = client_for(users["editor_b"]).get(
+        url("compare", entries["a"].pk), {"from": older.pk, "to": newer.pk}
+    )
+    assert other.status_code == 403
+
+
+def test_revert_restores_the_exact_prior_state(users, entries):
+    from reversion.models import Version
+
+    client = client_for(users["editor_a"])
+    entry = entries["a"]
+    assert post_change(client, entry, title="Saved once").status_code == 302
+    saved = state(entry.pk)
+    version = Version.objects.get_for_object(Publication.objects.get(pk=entry.pk)).get()
+
+    # Change everything an editor can: fields, themes, countries, people, links.
+    data = form_data(client.get(url("change", entry.pk)))
+    data.update(
+        title="Changed",
+        summary="Different",
+        themes=[],
+        countries=["DE"],
+        related=[str(Entry.objects.get(slug="mimak-kosovo").pk)],
+    )
+    data["contributions-0-DELETE"] = "on"
+    assert client.post(url("change", entry.pk), data).status_code == 302
+    assert state(entry.pk) != saved
+
+    # Revert through the admin: open the old version, save it.
+    revision_page = client.get(url("revision", entry.pk, version.pk))
+    assert revision_page.status_code == 200
+    assert (
+        client.post(url("revision", entry.pk, version.pk), form_data(revision_page)).status_code
+        == 302
+    )
+    assert state(entry.pk) == saved
+
+
+def test_other_institutes_cannot_revert(users, entries):
+    from reversion.models import Version
+
+    post_change(client_for(users["editor_b"]), entries["b"], title="B saved")
+    version = Version.objects.get_for_object(Publication.objects.get(pk=entries["b"].pk)).get()
+    before = state(entries["b"].pk)
+    client = client_for(users["editor_a"])
+    assert client.get(url("revision", entries["b"].pk, version.pk)).status_code == 403
+    assert (
+        client.post(url("revision", entries["b"].pk, version.pk), {"title": "x"}).status_code == 403
+    )
+    assert state(entries["b"].pk) == before
+
+
+def test_reverting_one_entry_never_reverts_another(users, entries):
+    from reversion.models import Version
+
+    network = client_for(users["network"])
+    data = {"action": "submit_for_review", "_selected_action": [e.pk for e in entries.values()]}
+    network.post(url("changelist"), data)
+    post_change(client_for(users["editor_b"]), entries["b"], title="B's later edit")
+    version = Version.objects.get_for_object(Publication.objects.get(pk=entries["a"].pk)).first()
+    client = client_for(users["editor_a"])
+    page = client.get(url("revision", entries["a"].pk, version.pk))
+    client.post(url("revision", entries["a"].pk, version.pk), form_data(page))
+    assert Publication.objects.get(pk=entries["b"].pk).title == "B's later edit"
+
+
+@pytest.mark.parametrize("actor", ["editor_a", "network"])
+def test_recover_a_deleted_entry_with_its_links(users, entries, actor):
+    from reversion.models import Version
+
+    entry = entries["a"]
+    make_person(slug="second-author")
+    saved = state(entry.pk)
+    client = client_for(users[actor])
+    assert client.post(url("delete", entry.pk), {"post": "yes"}).status_code == 302
+    assert not Entry.objects.filter(pk=entry.pk).exists()
+
+    listing = client.get(url("recoverlist"))
+    assert listing.status_code == 200
+    version = Version.objects.get_deleted(Publication).get(object_id=str(entry.pk))
+    assert version in list(listing.context["deleted"])
+    recover_page = client.get(url("recover", version.pk))
+    assert recover_page.status_code == 200
+    assert client.post(url("recover", version.pk), form_data(recover_page)).status_code == 302
+    assert state(entry.pk) == saved
+
+
+def test_other_institutes_cannot_see_or_recover_a_deleted_entry(users, entries):
+    from reversion.models import Version
+
+    client_for(users["editor_b"]).post(url("delete", entries["b"].pk), {"post": "yes"})
+    version = Version.objects.get_deleted(Publication).get(object_id=str(entries["b"].pk))
+    client = client_for(users["editor_a"])
+    assert version not in list(client.get(url("recoverlist")).context["deleted"])
+    assert client.get(url("recover", version.pk)).status_code == 403
+    assert client.post(url("recover", version.pk), {"title": "x"}).status_code == 403
+    assert not Entry.objects.filter(pk=entries["b"].pk).exists()
+
+
+def test_bulk_delete_can_be_recovered(users, entries):
+    from reversion.models import Version
+
+    client = client_for(users["editor_a"])
+    data = {"action": "delete_selected", "post": "yes", "_selected_action": [entries["a"].pk]}
+    client.post(url("changelist"), data)
+    assert not Entry.objects.filter(pk=entries["a"].pk).exists()
+    assert Version.objects.get_deleted(Publication).filter(object_id=str(entries["a"].pk)).exists()
