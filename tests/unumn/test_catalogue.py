@@ -170,8 +170,12 @@ def test_unpublished_entries_never_leak_through_an_export(client):
                 client.get(reverse("publications:cite", args=[draft.slug, "bib"])).status_code
                 == 404
             )
-    for section in ("entries",):
-        assert b"leaky" not in client.get(f"/sitemap-{section}.xml").content
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[^<]+)</loc>", index)
+    assert len(sections) >= 5
+    listed = "".join(client.get(section).content.decode() for section in sections)
+    for draft in Entry.objects.filter(title__startswith="Leaky"):
+        assert f"/{draft.slug}/</loc>" not in listed
 
 
 EXPORT_URLS = [
