@@ -117,5 +117,11 @@ class Event(Entry):
         return super().date_label
 
     @property
+    def is_past(self):
+        """Over (or undated): the reading of ``past_q`` for one event."""
+        last = self.end_date or self.start_date
+        return last is None or last < timezone.localdate()
+
+    @property
     def place_label(self):
         return ", ".join(str(part) for part in (self.venue, self.city, self.country) if part)

@@ -18,4 +18,13 @@ class ProjectFilterSet(EntryFilterSet):
         label_plural="State",
     )
 
-    facet_names = ["project_type", "state", "theme", "institute", "country", "region"]
+    facet_names = [
+        "project_type",
+        "state",
+        "theme",
+        "institute",
+        "country",
+        "region",
+        "person",
+        "organisation",
+    ]

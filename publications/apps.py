@@ -50,6 +50,7 @@ class PublicationsConfig(AppConfig):
                 benchmark=benchmark_row,
                 benchmark_weight=6,
                 exports=(kinds.SelectionExport("Cite its publications:", citations),),
+                catalogue_facets=("publication_type", "publication_status"),
                 export_urls="publications.export_urls",
             )
         )

@@ -8,14 +8,14 @@ class PublicationFilterSet(EntryFilterSet):
     publication_type = ChoiceFacetFilter(
         field_name="publication__publication_type",
         choices=PublicationType.choices,
-        label="Type",
-        label_plural="Types",
+        label="Publication type",
+        label_plural="Publication types",
     )
     publication_status = ChoiceFacetFilter(
         field_name="publication__publication_status",
         choices=PublicationStatus.choices,
-        label="Status",
-        label_plural="Status",
+        label="Publication stage",
+        label_plural="Publication stage",
     )
 
     facet_names = [
@@ -25,4 +25,6 @@ class PublicationFilterSet(EntryFilterSet):
         "institute",
         "country",
         "region",
+        "person",
+        "organisation",
     ]

@@ -55,7 +55,7 @@ def state(entry_id):
     fields = {
         f.name: to_milliseconds(getattr(publication, f.attname))
         for f in Publication._meta.concrete_fields
-        if f.name not in {"updated_at", "search_keywords", "search_vector", "search_rank_vector"}
+        if f.name not in {"updated_at", "search_keywords"}
     }
     return {
         **fields,

@@ -1,93 +1,43 @@
 """A selection of entries, as a page: results, facet counts, active-filter chips.
 
-``Selection`` runs an ``EntryFilterSet`` against a base queryset and answers
-everything a catalogue page shows in a fixed number of queries (at most 10),
-whatever the page size, the number of themes or the size of the catalogue:
+``Selection`` orchestrates; it holds no logic of its own about filters or counts:
 
-1. one query for the vocabulary (every theme, institute and country), which
-   resolves the values asked for and labels the values counted;
-2. the facet counts and the number of results (``unumn/facets.py``): a
-   sampled probe, one grouped query for the facets of the entry row (kind or
-   type, state, year), one per other facet (themes, institutes, countries,
-   regions), and a COUNT only when an estimated total is small;
-3. one query for the page of results (with the highlighted snippets on
-   PostgreSQL), and one prefetch each for institutes and themes.
+1. the filter set (``unumn/filters.py``) cleans the parameters and parses the query;
+2. the search backend (``unumn/search/``) lists every match, with its tier, when
+   there is a query;
+3. the facet index (``unumn/facets/``) turns the selection into a mask, counts every
+   facet over it and orders it;
+4. the page's rows are read by id, in one query (plus the cards' prefetches).
+
+So a catalogue page costs a fixed, small number of queries, and the work in memory
+is a few vectorised operations, whatever the filters.
 """
 
-import functools
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.utils import timezone
 
 from unumn import kinds, search
-from unumn.filters import EntryFilterSet
+from unumn.facets import counting, presentation
+from unumn.facets.index import FacetIndex
+from unumn.filters import EntryFilterSet, SortFilter, catalogue_filterset, year_dimension
 from unumn.models import Entry
 
 PAGE_SIZE = 20
-TOP_OPTIONS = 12
+SHARED_SORTS = {value for value, _ in SortFilter.CHOICES}
+YEAR = year_dimension()
 
 
-def approximately(count):
-    """An estimated count, rounded to two significant figures: 12,345 → 12,000."""
-    if count < 100:
-        return count
-    digits = len(str(count)) - 2
-    return round(count, -digits)
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-    toggle: Callable[[], str]
-    estimated: bool = False
-
-    @property
-    def shown_count(self):
-        return f"≈ {approximately(self.count):,}" if self.estimated else f"{self.count:,}"
-
-    @cached_property
-    def url(self):
-        """The address that ticks or unticks this option (built only when a page uses it)."""
-        return self.toggle()
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    options: list = field(default_factory=list)
-
-    expanded: bool = False
-    expand_url: str = ""
-    estimated: bool = False
-
-    @property
-    def shown(self):
-        """The options listed: all when expanded, else the busiest and every selected one."""
-        if self.expanded:
-            return self.options
-        top = self.options[:TOP_OPTIONS]
-        return top + [o for o in self.options[TOP_OPTIONS:] if o.selected]
-
-    @property
-    def hidden_count(self):
-        return len(self.options) - len(self.shown)
-
-    @property
-    def selected(self):
-        return [o for o in self.options if o.selected]
-
-
-@dataclass
-class Chip:
-    label: str
-    url: str
+def _page_number(number, num_pages):
+    """The page asked for, as ``Paginator.get_page`` reads it: the first for junk, the
+    last for a number past the end."""
+    try:
+        return min(max(int(number), 1), num_pages)
+    except (TypeError, ValueError):
+        return 1
 
 
 class KnownCountPaginator(Paginator):
@@ -106,8 +56,6 @@ def public_selection(params, *, model=None, filterset_class=None):
     kind ``params`` names; a selection of one kind reads that kind's own filters too
     (its registered FilterSet: ``/publications/?publication_type=book`` exports the
     books only).
-    Always a queryset of ``Entry`` (a kind is a filter on the denormalised column),
-    so counts and samples read the entry table and its indexes.
     """
     kind = kinds.for_model(model) if model is not None else None
     if filterset_class is None and kind is None:
@@ -115,17 +63,18 @@ def public_selection(params, *, model=None, filterset_class=None):
         if len(asked) == 1:
             kind = kinds.find(next(iter(asked)))
     if filterset_class is None:
-        filterset_class = kind.filterset if kind else EntryFilterSet
-    entries = Entry.objects.published()
-    if kind:
-        entries = entries.filter(kind=kind.name)
-    return Selection(filterset_class, params, entries)
+        filterset_class = kind.filterset if kind else catalogue_filterset()
+    return Selection(filterset_class, params, kind=kind.name if kind else None)
 
 
 class Selection:
-    """One selection of entries: ``Selection(filterset_class, params, queryset)``."""
+    """One selection of public entries (of one kind, or of all)."""
 
-    def __init__(self, filterset_class, params, queryset, *, page_size=PAGE_SIZE):
+    def __init__(self, filterset_class, params, *, kind=None, page_size=PAGE_SIZE):
+        queryset = Entry.objects.published()
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        self.kind = kind
         self.filterset = filterset_class(data=params, queryset=queryset)
         self.page_size = page_size
 
@@ -170,79 +119,14 @@ class Selection:
         encoded = params.urlencode()
         return f"?{encoded}" if encoded else "?"
 
-    def messages(self):
-        return self.filterset.messages()
-
-    # --- facets ---------------------------------------------------------
-
-    @cached_property
-    def facet_counts(self):
-        """Every facet's counts (each over every filter but its own) and the total."""
-        return self.filterset.facet_counts()
-
-    @property
-    def counts(self):
-        return self.facet_counts.counts
-
-    @property
-    def total(self):
-        return self.facet_counts.total
-
-    @property
-    def total_estimated(self):
-        return self.facet_counts.total_estimated
-
-    @property
-    def shown_total(self):
-        return f"{approximately(self.total):,}" if self.total_estimated else f"{self.total:,}"
-
-    @property
-    def any_estimated(self):
-        return bool(self.facet_counts.estimated)
-
-    def facets(self, expand=""):
-        """The facets, each listing its busiest values (all of them for ``expand``)."""
-        fs = self.filterset
-        facets = []
-        for name in fs.facet_names:
-            flt = fs.filters[name]
-            selected = fs.cleaned.get(name) or []
-            counts = self.counts[name]
-            values = [v for v in counts if v not in ("", None)]
-            values += [v for v in selected if v not in counts]
-            fixed_order = getattr(flt, "choice_labels", None) or flt.extra.get("choices")
-            if fixed_order:
-                position = {v: i for i, v in enumerate(fixed_order)}
-                values.sort(key=lambda v: position.get(v, len(position)))
-            else:
-                values.sort(key=lambda v: (-counts.get(v, 0), str(flt.label_for(v)).lower()))
-            estimated = name in self.facet_counts.estimated
-            facet = Facet(
-                name=name,
-                label=flt.label_plural or flt.label,
-                expanded=expand == name,
-                expand_url=f"{self.url_with(expand=name)}#facet-{name}",
-                estimated=estimated,
-            )
-            facet.options = [
-                FacetOption(
-                    value=value,
-                    label=flt.label_for(value),
-                    count=counts.get(value, 0),
-                    selected=value in selected,
-                    toggle=functools.partial(self.toggle_url, name, value),
-                    estimated=estimated,
-                )
-                for value in values
-            ]
-            facets.append(facet)
-        return facets
-
     def toggle_url(self, name, value):
         """The address with ``value`` added to facet ``name``, or removed if present."""
         selected = self.filterset.cleaned.get(name) or []
         toggled = [v for v in selected if v != value] if value in selected else [*selected, value]
         return self.url_with(**{name: toggled, "page": None})
+
+    def messages(self):
+        return self.filterset.messages()
 
     @property
     def year_bounds(self):
@@ -253,85 +137,124 @@ class Selection:
             for bound in ("from", "to")
         }
 
+    # --- the index: counts and order ---------------------------------------
+
+    @cached_property
+    def index(self):
+        return FacetIndex.current()
+
+    @cached_property
+    def matches(self):
+        """The ids of every entry matching the query (``None``: no query)."""
+        query = self.filterset.parsed_query
+        return search.backend().matches(query) if query.text else None
+
+    @cached_property
+    def base(self):
+        """The entries this selection chooses from: the public ones of its kind that
+        match the query, as a mask over the index."""
+        index, mask = self.index, self.index.everything()
+        if self.kind:
+            mask &= index.mask(EntryFilterSet.base_filters["kind"].dimension(), [self.kind])
+        if self.matches is not None:
+            mask &= index.positions_of(self.matches)
+        return mask
+
+    @cached_property
+    def facet_counts(self):
+        """Every facet's counts (each over every filter but its own), the total, and the
+        selection's mask."""
+        return counting.count(self.index, self.filterset, self.base, year_dimension=YEAR)
+
+    @property
+    def counts(self):
+        return self.facet_counts.counts
+
+    @property
+    def total(self):
+        return self.facet_counts.total
+
+    total_estimated = False
+    any_estimated = False
+
+    @property
+    def shown_total(self):
+        return f"{self.total:,}"
+
+    def facets(self, expand=""):
+        return presentation.facets(self, expand)
+
     def year_facet(self):
-        cleaned = self.filterset.cleaned
-        start, end = cleaned.get("year_from"), cleaned.get("year_to")
-        estimated = "year" in self.facet_counts.estimated
-        facet = Facet(name="year", label="Year", estimated=estimated)
-        for year, count in sorted(self.counts["year"].items(), reverse=True):
-            chosen = start == year and end == year
-            facet.options.append(
-                FacetOption(
-                    value=str(year),
-                    label=str(year),
-                    count=count,
-                    selected=chosen,
-                    toggle=functools.partial(
-                        self.url_with,
-                        year_from=None if chosen else str(year),
-                        year_to=None if chosen else str(year),
-                        page=None,
-                    ),
-                    estimated=estimated,
-                )
-            )
-        return facet
+        return presentation.year_facet(self)
 
     def chips(self):
-        """Each active filter as a removable chip."""
-        fs, chips = self.filterset, []
-        if fs.query:
-            chips.append(Chip(f"“{fs.query}”", self.url_with(q=None, page=None)))
-        for name in fs.facet_names:
-            flt = fs.filters[name]
-            for value in fs.cleaned.get(name) or []:
-                label = f"{flt.label}: {flt.label_for(value)}"
-                chips.append(Chip(label, self.toggle_url(name, value)))
-        start, end = fs.cleaned.get("year_from"), fs.cleaned.get("year_to")
-        if start is not None or end is not None:
-            span = str(start) if start == end else f"{start or '…'}–{end or '…'}"
-            chips.append(
-                Chip(f"Year: {span}", self.url_with(year_from=None, year_to=None, page=None))
-            )
-        return chips
+        return presentation.chips(self)
+
+    def ordered_positions(self, limit=None):
+        """The selection's entries (positions in the index) in the order asked for: at
+        least the first ``limit`` of them (all when ``None``)."""
+        mask, sort = self.facet_counts.mask, self.filterset.sort_order
+        if sort != "relevance":
+            positions = self._order(sort)
+            return positions[mask[positions]]
+        # Relevance: the title matches (newest first), then the matches in the names,
+        # then the rest; a narrower tier is read only when the page reaches it.
+        newest, remaining, tiers = self._order("newest"), mask.copy(), []
+        query, backend = self.filterset.parsed_query, search.backend()
+        for scope in search.backends.SCOPES:
+            if limit is not None and sum(len(tier) for tier in tiers) >= limit:
+                break
+            within = self.index.positions_of(backend.scoped(query, scope)) & remaining
+            tiers.append(newest[within[newest]])
+            remaining &= ~within
+        else:
+            tiers.append(newest[remaining[newest]])
+        return np.concatenate(tiers) if tiers else newest[:0]
+
+    def _order(self, sort):
+        """Every entry of the index (of this kind, for a kind's own order) in ``sort``."""
+        fs = self.filterset
+        if sort in SHARED_SORTS:
+            return self.index.order((sort,), lambda: fs.ordered(self.index.public, sort))
+        # A kind's own order may depend on the day (upcoming events first).
+        key = (sort, self.kind, timezone.localdate())
+        return self.index.order(key, lambda: fs.ordered(fs.queryset, sort))
 
     # --- results --------------------------------------------------------
 
-    def results_queryset(self):
-        """The ordered, filtered queryset of results (no pagination)."""
-        fs = self.filterset
-        return fs.ordered(fs.filtered())
+    def ids(self, limit=None):
+        """The ids of the selection's entries, in its order (the first ``limit``)."""
+        positions = self.ordered_positions(limit)[:limit]
+        return [int(pk) for pk in self.index.ids[positions]]
 
     def entries(self, *, limit, model=None, prepare=None):
         """The selection's entries in its order, at most ``limit`` of them, as
-        ``model`` objects (a kind's own model), for exports: feeds,
-        calendars, citations. ``prepare`` adds what the export reads
-        (``select_related``, ``prefetch_related``). A fixed number of queries."""
-        ids = list(self.results_queryset().values_list("pk", flat=True)[:limit])
-        objects = (model or self.filterset.queryset.model).objects.filter(pk__in=ids)
-        objects = objects.without_search_index()
+        ``model`` objects (a kind's own model), for exports: feeds, calendars,
+        citations. ``prepare`` adds what the export reads (``select_related``,
+        ``prefetch_related``). A fixed number of queries."""
+        ids = self.ids(limit)
+        objects = (model or Entry).objects.filter(pk__in=ids).without_search_index()
         by_id = {obj.pk: obj for obj in (prepare(objects) if prepare else objects)}
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def page(self, number):
-        """The page of results, clamped to the pages that exist.
-
-        The page is chosen on the ids alone (the sort reads only the index and
-        the narrow columns), then its rows are read in full by id: wide rows
-        (bodies, snippets) are only touched for the entries shown.
-        """
-        ordered = self.results_queryset()
-        paginator = KnownCountPaginator(ordered.values("pk"), self.page_size, count=self.total)
-        page = paginator.get_page(number)
-        query = self.filterset.query
+        """The page of results, clamped to the pages that exist: its ids come from the
+        index, its rows from one query by id."""
+        paginator = KnownCountPaginator([], self.page_size, count=self.total)
+        number = _page_number(number, paginator.num_pages)
+        paginator.object_list = self.ordered_positions(number * self.page_size)
+        page = paginator.page(number)
+        ids = [int(pk) for pk in self.index.ids[page.object_list]]
+        query = self.filterset.parsed_query
         # Snippets: ts_headline on PostgreSQL; on SQLite from the body, in Python.
-        python_snippets = bool(query) and not search.is_postgresql()
-        rows = self.filterset.ordered(
-            self.filterset.queryset.filter(pk__in=page.object_list)
-        ).for_cards(with_body=python_snippets)
-        if query and not python_snippets:
-            rows = search.with_headline(rows, query)
-        page.object_list = list(rows)
+        backend = search.backend()
+        python_snippets = bool(query) and not backend.makes_headlines
+        model = kinds.get(self.kind).model if self.kind else Entry
+        rows = model.objects.filter(pk__in=ids).for_cards(with_body=python_snippets)
+        if query:
+            rows = backend.with_headline(rows, query)
+        by_id = {entry.pk: entry for entry in rows}
+        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
         for entry in page.object_list:
             entry.snippet = search.snippet(entry, query) if query else None
         return page

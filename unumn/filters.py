@@ -1,55 +1,49 @@
-"""The one filtering layer of the site: ``EntryFilterSet`` and its facets.
+"""The one filtering layer of the site: ``EntryFilterSet`` and its facet filters.
 
-The catalogue, the per-kind lists (and later the feeds, calendars and
-citation exports of a selection) all read the same parameters through this
-FilterSet, so a URL is the one address of a selection:
+The catalogue, the per-kind lists, the feeds, calendars and citation exports of
+a selection all read the same parameters through this FilterSet, so a URL is the
+one address of a selection:
 
-    q, kind, theme, institute, country, region, year_from, year_to, sort, page
+    q, kind, theme, institute, country, region, person, organisation,
+    year_from, year_to, sort, page   (and each kind's own: publication_type…)
 
-``kind``, ``theme``, ``institute``, ``country`` and ``region`` are facets:
-repeatable, several values of one facet widen (OR), different facets narrow
-(AND). Each facet counts its values over the entries that match every
-*other* active filter (disjunctive counts), so a visitor sees what ticking
-one more box would give.
+Facets are repeatable: several values of one facet widen (OR), different facets
+narrow (AND). Each facet filter states its meaning twice, kept in step by tests:
+as a ``Q`` (``condition``), so ``filterset.qs`` is an ordinary queryset, and as a
+``Dimension`` of the in-memory facet index (``unumn/facets/``), which counts and
+selects the catalogue's pages.
 
-Bad input never reaches the ORM as keyword arguments and never breaks a
-page: values are cleaned by form fields, malformed ones are dropped (with a
-message for the visitor), and the number of values per parameter is capped.
+Bad input never reaches the ORM as keyword arguments and never breaks a page:
+values are cleaned by form fields, malformed ones are dropped (with a message for
+the visitor), and the number of values per parameter is capped.
 """
 
 import datetime
-import functools
 import re
 from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Count, F, Q, Value
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import F, Q
+from django.db.models.functions import ExtractYear
 
 from unumn import kinds, search
-from unumn.facets import FacetCounter
+from unumn.facets.definitions import Dimension
 from unumn.models import (
     MAX_YEAR,
     MIN_YEAR,
-    Country,
+    NEWEST_FIRST,
+    Contribution,
     Entry,
-    Institute,
+    Involvement,
     Region,
-    Theme,
     ThemedEntry,
 )
+from unumn.vocabulary import Vocabulary
 
 MAX_VALUES = 20
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
-
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def strip_control(value):
-    """Without NUL and the other control characters (PostgreSQL and XML refuse them)."""
-    return CONTROL_CHARACTERS.sub("", value)
+strip_control = search.strip_control
 
 
 class ValueListField(forms.Field):
@@ -81,52 +75,16 @@ class ValueListField(forms.Field):
         return kept
 
 
-class Vocabulary:
-    """Every theme, institute and country (slug or code → id, label, region), read in
-    one small query per request. It turns the values a visitor asks for into ids
-    (unknown ones are dropped), and ids counted by a facet back into labels."""
-
-    def __init__(self):
-        as_text = functools.partial(Cast, output_field=CharField())
-        rows = (
-            Theme.objects.order_by()
-            .values_list(Value("theme"), "slug", as_text("id"), "name", Value(""))
-            .union(
-                Institute.objects.order_by().values_list(
-                    Value("institute"),
-                    "slug",
-                    as_text("id"),
-                    Coalesce(NullIf(F("acronym"), Value("")), F("name")),
-                    Value(""),
-                ),
-                Country.objects.order_by().values_list(
-                    Value("country"), "code", "code", "name", "region"
-                ),
-                all=True,
-            )
-            .order_by()
-        )
-        self.by_value, self.by_id = {}, {}
-        for facet, value, pk, label, region in rows:
-            pk = pk if facet == "country" else int(pk)
-            self.by_value.setdefault(facet, {})[value] = (pk, label, region)
-            self.by_id.setdefault(facet, {})[pk] = (value, label)
-        self.countries_by_region = {}
-        for code, (_, _, region) in self.by_value.get("country", {}).items():
-            self.countries_by_region.setdefault(region, []).append(code)
-
-
 class FacetFilter(django_filters.Filter):
     """A repeatable filter whose values widen (OR) and that counts its values.
 
-    ``condition(values)`` is the ``Q`` an entry must meet. A *row* facet is a
-    value of the entry row itself (kind, type, state…): it is counted with the
-    other row facets in one grouped query, on ``row_expression()``. Any other
-    facet counts itself with ``count_values()``.
+    ``condition(values)`` is the ``Q`` an entry must meet; ``dimension()`` how the
+    facet index reads every public entry's values of this facet (``(entry id,
+    stored value)`` pairs); ``stored(values)`` and ``value_of(stored)`` translate
+    between the values of the URL (slugs, codes) and the stored ones (ids).
     """
 
     field_class = ValueListField
-    row_field = False
 
     def __init__(self, *, label_plural="", **kwargs):
         super().__init__(**kwargs)
@@ -139,17 +97,27 @@ class FacetFilter(django_filters.Filter):
         """The values that exist; the filter set reports the others."""
         return values
 
+    def stored(self, values):
+        return list(values)
+
+    def value_of(self, stored):
+        return stored
+
     def label_for(self, value):
         return value
 
+    @property
+    def fixed_order(self):
+        """Values shown in this order (choices), or ``None`` to sort by count."""
+        return None
+
 
 class ChoiceFacetFilter(FacetFilter):
-    """A facet over a column of the entry with fixed choices (kind, project type, …).
+    """A facet over a column of the entry or of its kind's table, with fixed choices
+    (kind, publication type, project state…).
 
     ``choices`` is a list of ``(value, label)``, or a callable answering one (the
     kinds, which are registered after the filter sets are defined)."""
-
-    row_field = True
 
     def __init__(self, *, choices, **kwargs):
         self.choices = choices
@@ -164,70 +132,94 @@ class ChoiceFacetFilter(FacetFilter):
     def condition(self, values):
         return Q(**{f"{self.field_name}__in": values})
 
-    def row_expression(self):
-        return F(self.field_name)
+    def dimension(self):
+        field = self.field_name
+
+        def pairs(public):
+            return public.filter(**{f"{field}__isnull": False}).values_list("pk", field)
+
+        return Dimension(f"{self.field_name}", pairs)
 
     def label_for(self, value):
         return self.choice_labels.get(value, value)
 
+    @property
+    def fixed_order(self):
+        return list(self.choice_labels)
+
 
 class VocabularyFacetFilter(FacetFilter):
-    """A facet over a many-to-many vocabulary: themes, institutes, countries.
+    """A facet over a many-to-many vocabulary: themes, institutes, countries, people,
+    organisations.
 
     Values are slugs (codes for countries), turned into ids through the
-    filter set's ``Vocabulary``. Filtering is a semi-join (``id IN (SELECT …)``)
-    on the link table by id, so a match never duplicates rows; counting groups
-    the links by id.
+    ``Vocabulary`` of the current content version. Filtering is a semi-join
+    (``id IN (SELECT …)``) on the link table by id, so a match never duplicates
+    rows.
     """
 
-    def __init__(self, *, relation, through, entry_field, id_field, **kwargs):
-        self.relation, self.through = relation, through
-        self.entry_field, self.id_field = entry_field, id_field
+    def __init__(self, *, through, entry_field, id_field, **kwargs):
+        self.through, self.entry_field, self.id_field = through, entry_field, id_field
         super().__init__(**kwargs)
 
     @property
-    def vocabulary(self):
-        return self.parent.vocabulary
+    def items(self):
+        return Vocabulary.current().items(self.field_name)
 
     def known(self, values):
-        known = self.vocabulary.by_value.get(self.field_name, {})
-        return [value for value in values if value in known]
+        return [value for value in values if value in self.items]
+
+    def stored(self, values):
+        items = self.items
+        return [items[value].id for value in values if value in items]
+
+    def value_of(self, stored):
+        item = Vocabulary.current().by_id(self.field_name).get(stored)
+        return item.value if item else None
 
     def condition(self, values):
-        known = self.vocabulary.by_value.get(self.field_name, {})
-        ids = [known[value][0] for value in values if value in known]
-        links = self.through.objects.filter(**{f"{self.id_field}__in": ids})
+        links = self.through.objects.filter(**{f"{self.id_field}__in": self.stored(values)})
         return Q(pk__in=links.values(self.entry_field))
 
-    def count_values(self, qs):
-        rows = qs.order_by().values(pk_=F(self.relation)).annotate(n=Count("pk"))
-        by_id = self.vocabulary.by_id.get(self.field_name, {})
-        return {by_id[row["pk_"]][0]: row["n"] for row in rows if row["pk_"] in by_id}
+    def dimension(self):
+        through, entry_field, id_field = self.through, self.entry_field, self.id_field
+
+        def pairs(public):
+            links = through.objects.filter(**{f"{entry_field}__in": public.values("pk")})
+            return links.values_list(entry_field, id_field).distinct()
+
+        return Dimension(self.field_name, pairs)
 
     def label_for(self, value):
-        return self.vocabulary.by_value.get(self.field_name, {}).get(value, (None, value))[1]
+        item = self.items.get(value)
+        return item.label if item else value
+
+    def group_of(self, value):
+        item = self.items.get(value)
+        return item.group if item else ""
 
 
 class RegionFacetFilter(FacetFilter):
     """UN M49 regions: an entry is in a region when one of its countries is."""
 
     def condition(self, values):
-        by_region = self.parent.vocabulary.countries_by_region
-        codes = [code for region in values for code in by_region.get(region, [])]
-        links = Entry.countries.through.objects.filter(country_id__in=codes)
+        links = Entry.countries.through.objects.filter(country__region__in=values)
         return Q(pk__in=links.values("entry"))
 
-    def count_values(self, qs):
-        # Two countries of one region count the entry once.
-        rows = (
-            qs.order_by()
-            .values(region=F("countries__region"))
-            .annotate(n=Count("pk", distinct=True))
-        )
-        return {row["region"]: row["n"] for row in rows if row["region"]}
+    def dimension(self):
+        def pairs(public):
+            links = Entry.countries.through.objects.filter(entry__in=public.values("pk"))
+            links = links.exclude(country__region="")
+            return links.values_list("entry", "country__region").distinct()
+
+        return Dimension("region", pairs)
+
+    @property
+    def fixed_order(self):
+        return list(Region.values)
 
 
-class YearFacetFilter(django_filters.Filter):
+class YearFilter(django_filters.Filter):
     """``year_from``/``year_to``: entries dated within the range, inclusive."""
 
     field_class = forms.IntegerField
@@ -250,6 +242,16 @@ class YearFacetFilter(django_filters.Filter):
         return qs.filter(date__lte=datetime.date(value, 12, 31))
 
 
+def year_dimension():
+    """The year of each dated entry: the year facet, and the range filters."""
+
+    def pairs(public):
+        dated = public.filter(date__isnull=False)
+        return dated.annotate(year=ExtractYear("date")).values_list("pk", "year")
+
+    return Dimension("year", pairs)
+
+
 class SortFilter(django_filters.ChoiceFilter):
     """``sort``: relevance (only with a query), newest, oldest or title."""
 
@@ -265,23 +267,30 @@ class SortFilter(django_filters.ChoiceFilter):
         super().__init__(choices=self.sort_choices, empty_label=None, required=False, **kwargs)
 
     def filter(self, qs, value):
-        return qs  # ordering is applied by EntryFilterSet.ordered(), after facets are counted
+        return qs  # the order is the selection's (EntryFilterSet.ordered), not a filter
 
 
 class SearchFilter(django_filters.CharFilter):
     def __init__(self, **kwargs):
-        super().__init__(max_length=search.MAX_QUERY_LENGTH, strip=True, **kwargs)
+        super().__init__(max_length=search.MAX_QUERY_LENGTH * 5, strip=True, **kwargs)
 
     def filter(self, qs, value):
-        value = strip_control(value or "").strip()
-        return search.search_filter(qs, value) if value else qs
+        query = self.parent.parsed_query
+        return search.backend().filter(qs, query) if query.text else qs
+
+
+def people_facet(**kwargs):
+    return VocabularyFacetFilter(
+        through=Contribution, entry_field="entry", id_field="person_id", **kwargs
+    )
 
 
 class EntryFilterSet(django_filters.FilterSet):
     """The shared filters of every list of entries.
 
-    Subclasses (one per app) add their own facets and list them in
-    ``facet_names``.
+    Subclasses (one per kind) add their own facets and list them in
+    ``facet_names``; the catalogue's filter set adds the facets each kind offers
+    to the whole catalogue (``catalogue_filterset()``).
     """
 
     q = SearchFilter(label="Search")
@@ -289,7 +298,6 @@ class EntryFilterSet(django_filters.FilterSet):
         field_name="kind", choices=kinds.choices, label="Type", label_plural="Types"
     )
     theme = VocabularyFacetFilter(
-        relation="themes",
         through=ThemedEntry,
         entry_field="content_object",
         id_field="tag_id",
@@ -297,7 +305,6 @@ class EntryFilterSet(django_filters.FilterSet):
         label_plural="Themes",
     )
     institute = VocabularyFacetFilter(
-        relation="institutes",
         through=Entry.institutes.through,
         entry_field="entry",
         id_field="institute_id",
@@ -305,7 +312,6 @@ class EntryFilterSet(django_filters.FilterSet):
         label_plural="Institutes",
     )
     country = VocabularyFacetFilter(
-        relation="countries",
         through=Entry.countries.through,
         entry_field="entry",
         id_field="country_id",
@@ -321,21 +327,25 @@ class EntryFilterSet(django_filters.FilterSet):
         choices=Region.values,
         pattern=re.compile(r"^[A-Za-z]{1,12}$"),
     )
-    year_from = YearFacetFilter(bound="from", label="From year")
-    year_to = YearFacetFilter(bound="to", label="To year")
+    person = people_facet(label="Person", label_plural="People")
+    organisation = VocabularyFacetFilter(
+        through=Involvement,
+        entry_field="entry",
+        id_field="organisation_id",
+        label="Organisation",
+        label_plural="Organisations",
+    )
+    year_from = YearFilter(bound="from", label="From year")
+    year_to = YearFilter(bound="to", label="To year")
     sort = SortFilter(label="Sort by")
 
-    facet_names = ["kind", "theme", "institute", "country", "region"]
+    facet_names = ["kind", "theme", "institute", "country", "region", "person", "organisation"]
     default_sort = "newest"
 
     class Meta:
         fields = []
 
     # --- reading the cleaned parameters ---------------------------------
-
-    @cached_property
-    def vocabulary(self):
-        return Vocabulary()
 
     @property
     def cleaned(self):
@@ -351,9 +361,28 @@ class EntryFilterSet(django_filters.FilterSet):
                     self.form.fields[name].dropped += [v for v in asked if v not in known]
         return self._cleaned
 
+    @cached_property
+    def parsed_query(self):
+        """The visitor's query, parsed once (with the editors' synonyms)."""
+        return search.parse(self.cleaned.get("q") or "", Vocabulary.current().synonyms)
+
     @property
     def query(self):
-        return strip_control(self.cleaned.get("q") or "").strip()
+        return self.parsed_query.text
+
+    @property
+    def facets(self):
+        """``[(name, facet filter)]`` of the facets this filter set shows, in order."""
+        return [(name, self.filters[name]) for name in self.facet_names]
+
+    def active_facet_filters(self):
+        """``{name: (facet filter, values)}`` of every facet filter asked for, shown or
+        not (a per-kind list also honours ``kind=`` from an export's address)."""
+        return {
+            name: (flt, self.cleaned[name])
+            for name, flt in self.filters.items()
+            if isinstance(flt, FacetFilter) and self.cleaned.get(name)
+        }
 
     @property
     def natural_sort(self):
@@ -381,24 +410,39 @@ class EntryFilterSet(django_filters.FilterSet):
 
     # --- querying -------------------------------------------------------
 
-    def filtered(self, *, excluding=()):
-        """The queryset with every active filter applied except those named."""
+    def filtered(self):
+        """The queryset with every active filter applied (the ORM's reading of the
+        selection; the catalogue pages read the facet index instead)."""
         qs = self.queryset.all()
         for name, value in self.cleaned.items():
-            if name not in excluding and name in self.filters:
+            if name in self.filters:
                 qs = self.filters[name].filter(qs, value)
         return qs
 
-    def ordered(self, qs):
-        sort = self.sort_order
+    def ordered(self, qs, sort=None):
+        """``qs`` in the order asked for (or in ``sort``). Relevance (the tier of the
+        match, then recency) is the search backend's."""
+        sort = sort or self.sort_order
         if sort == "relevance":
-            return search.order_by_relevance(qs, self.query)
+            tier = search.backend().relevance(self.parsed_query)
+            return qs.annotate(tier=tier).order_by("tier", *NEWEST_FIRST)
         if sort == "oldest":
             return qs.order_by(F("date").asc(nulls_last=True), "pk")
         if sort == "title":
             return qs.order_by("title", "pk")
         return qs.newest_first()
 
-    def facet_counts(self):
-        """Every facet's disjunctive counts and the number of results (see facets.py)."""
-        return FacetCounter(self).count()
+
+def catalogue_filterset():
+    """The catalogue's filter set: the shared one, and the facets every kind offers to
+    the whole catalogue (``Kind.catalogue_facets``: a publication's type and stage)."""
+    shared = {
+        name: kind.filterset.base_filters[name]
+        for kind in kinds.all()
+        for name in kind.catalogue_facets
+    }
+    if not shared:
+        return EntryFilterSet
+    names = [*EntryFilterSet.facet_names[:1], *shared, *EntryFilterSet.facet_names[1:]]
+    attrs = {"facet_names": names, "__module__": __name__, **shared}
+    return type("CatalogueFilterSet", (EntryFilterSet,), attrs)

@@ -23,7 +23,7 @@ from unumn.models import (
 )
 
 SKIPPED = {"id", "entry_ptr", "kind", "created_at", "updated_at", "search_keywords"}
-SKIPPED |= {"search_vector", "search_rank_vector", "contributors", "organisations"}
+SKIPPED |= {"contributors", "organisations"}
 
 
 @dataclass

@@ -79,6 +79,8 @@ class Kind:
       serves them under ``/catalogue/`` (the calendar lives in its own URLconf).
     - ``colour``: its colour on cards and badges (a CSS colour with 4.5:1 contrast
       against white).
+    - ``catalogue_facets``: facets of its FilterSet that the whole catalogue offers
+      too (a publication's type and stage).
     """
 
     model: type
@@ -92,6 +94,7 @@ class Kind:
     benchmark_weight: int = 1
     exports: tuple = ()
     export_urls: str | None = None
+    catalogue_facets: tuple = ()
 
     @property
     def name(self):

@@ -284,8 +284,8 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(published_q(now=now))
 
     def without_search_index(self):
-        """Leave the (large) search index columns in the database."""
-        return self.defer("search_keywords", "search_vector", "search_rank_vector")
+        """Leave the search keywords in the database."""
+        return self.defer("search_keywords")
 
     def for_cards(self, *, with_body=False):
         """Load what an entry card shows (institutes, themes) in a fixed number of queries,
@@ -299,6 +299,19 @@ class EntryQuerySet(models.QuerySet):
             ),
             "themes",
         )
+
+    def search(self, text):
+        """Entries matching a visitor's query (``unumn/search/``: every clause must match)."""
+        from unumn import search
+
+        return search.backend().filter(self, search.parse(text))
+
+    def by_relevance(self, text):
+        """Best matches first (the title, then the names, then anywhere), then the newest."""
+        from unumn import search
+
+        tier = search.backend().relevance(search.parse(text))
+        return self.annotate(tier=tier).order_by("tier", *NEWEST_FIRST)
 
     def newest_first(self):
         """Newest first: by date (undated last), then the latest added. PostgreSQL has an
@@ -409,14 +422,11 @@ class Entry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # The search index (see unumn/search.py): names of the entry's themes, people,
-    # institutes, organisations and countries, kept current on every change, and on
-    # PostgreSQL the weighted tsvector built from them and the entry's own text.
+    # The names the entry is found by (its themes, people, institutes, organisations
+    # and countries), kept current on every change (unumn/search/): the SQLite
+    # full-text table reads it with the entry's own text; PostgreSQL's vectors are
+    # built from it (EntrySearch).
     search_keywords = models.TextField(blank=True, editable=False)
-    search_vector = SearchVectorField(null=True, editable=False)
-    # Title, keywords and summary only: small enough to stay in the row (the full
-    # vector is stored out of line), so ranking thousands of matches stays cheap.
-    search_rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = EntryQuerySet.as_manager()
 
@@ -455,6 +465,8 @@ class Entry(models.Model):
             ),
             models.Index(fields=["date"], name="entry_date_idx"),
             models.Index(fields=["title"], name="entry_title_idx"),
+            # The home page's few featured entries, found without reading the others.
+            models.Index(fields=["-date"], condition=Q(featured=True), name="entry_featured_idx"),
         ]
 
     def __str__(self):
@@ -579,3 +591,75 @@ class Involvement(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.organisation}"
+
+
+class EntrySearch(models.Model):
+    """PostgreSQL's full-text index of an entry, in a narrow table of its own.
+
+    ``vector`` holds everything searchable (title, names, summary, body) and
+    ``names_vector`` the title and the names (themes, people, institutes,
+    organisations, countries), ``title_vector`` the title alone: each has a GIN
+    index, and which of them a query matches is the entry's relevance tier. The
+    vectors are stored out of line (``toast_tuple_target``, migration 0010), so
+    the table's rows are a few dozen bytes: listing the ids of every match reads
+    little more than the index. SQLite searches its FTS5 table instead.
+    """
+
+    entry = models.OneToOneField(
+        Entry, primary_key=True, on_delete=models.CASCADE, related_name="search_index"
+    )
+    vector = SearchVectorField(null=True)
+    names_vector = SearchVectorField(null=True)
+    title_vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name_plural = "entry search index"
+        ordering = ["entry"]
+
+    def __str__(self):
+        return f"Search index of entry {self.entry_id}"
+
+
+@reversion.register()
+class SynonymGroup(models.Model):
+    """Words and phrases a visitor may type for one another: an acronym and its long
+    form ("JEMS", "Journal of Ethnic and Migration Studies"), "16th" and "Sixteenth".
+    A search for any of them finds entries with any of them, on both databases."""
+
+    terms = models.TextField(
+        help_text="One word or phrase per line, e.g. “GCM” and “Global Compact for Migration”. "
+        "A search for one of them also finds the others."
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why they belong together.")
+
+    class Meta:
+        verbose_name = "synonyms"
+        verbose_name_plural = "synonyms"
+        ordering = ["terms"]
+
+    def __str__(self):
+        return " = ".join(self.term_list)
+
+    @property
+    def term_list(self):
+        return [line.strip() for line in self.terms.splitlines() if line.strip()]
+
+
+class ContentVersion(models.Model):
+    """One row: a number that every change of the public content bumps.
+
+    Whatever is derived from the content and kept between requests (facet
+    indexes, vocabulary counts, rendered cards, cached pages) is keyed by this
+    number and by the time the latest public entry went public
+    (``unumn/versions.py``), so one write, or a scheduled entry's time coming,
+    invalidates it everywhere, in every process and on every app host.
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="content_version_one_row")]
+
+    def __str__(self):
+        return f"Content version {self.number}"

@@ -1,14 +1,17 @@
-"""Keep the search index current: every change to an entry, or to a name it is
-found by, re-indexes the entries concerned.
+"""Keep what is derived from the content current: every change to an entry, or to a
+name it is found by, re-indexes the entries concerned; every change of content bumps
+the content version (``unumn/versions.py``), which invalidates derived data.
 
-This is index maintenance, not domain logic: it must follow every write,
-whichever code path (admin, services, shell) made it.
+This is index and cache maintenance, not domain logic: it must follow every write,
+whichever code path (admin, services, shell, fixtures) made it.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from unumn import versions
 from unumn.models import (
+    ContentVersion,
     Contribution,
     Country,
     Entry,
@@ -26,11 +29,7 @@ from unumn.search import entries_reindex
 def entry_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or not isinstance(instance, Entry):
         return
-    if update_fields is not None and set(update_fields) <= {
-        "search_keywords",
-        "search_vector",
-        "search_rank_vector",
-    }:
+    if update_fields is not None and set(update_fields) <= {"search_keywords"}:
         return
     entries_reindex(entry_ids=[instance.pk])
 
@@ -118,3 +117,24 @@ def theme_renamed(sender, instance, raw=False, created=False, **kwargs):
 def place_or_institute_renamed(sender, instance, raw=False, created=False, **kwargs):
     if renamed(instance, raw, created):
         entries_reindex(entry_ids=instance.entries.values_list("pk", flat=True))
+
+
+def is_content(model):
+    """Is ``model`` part of what the public site shows? The core's models (but the
+    version itself) and every kind of entry, with their link tables."""
+    if model is ContentVersion:
+        return False
+    return model._meta.app_label == "unumn" or issubclass(model, Entry)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def content_changed(sender, **kwargs):
+    if is_content(sender):
+        versions.bump()
+
+
+@receiver(m2m_changed)
+def content_links_changed(sender, action, **kwargs):
+    if action.startswith("post_") and is_content(sender):
+        versions.bump()

@@ -1,0 +1,143 @@
+"""The facet index: every public entry's facet values, in memory, per process.
+
+Counting a facet in SQL reads every link of every entry it counts, and a page shows
+a dozen facets, each counted without its own filter: at 100,000 entries that is
+hundreds of milliseconds per page. Here each facet is read once per content
+version (``unumn/versions.py``) into numpy arrays, and any selection's counts are a
+few vectorised operations over them:
+
+- ``ids``: the public entries' ids, sorted; an entry is its position in ``ids``;
+- per dimension (``definitions.Dimension``), the pairs ``(position, code)`` of the
+  entries' values, and the same positions grouped by code (postings);
+- orders (newest first, by title…) as arrays of positions.
+
+A selection is a boolean mask over positions: a facet's selected values widen it
+(the union of their postings), different facets narrow it (AND), a search keeps
+the positions of its matches. Counting a facet is a ``bincount`` of its codes over
+a mask. Memory is a few bytes per entry and link (about 10 MB at 100,000 entries).
+Dimensions and orders are read on first use, so a process only holds what its
+pages ask for.
+"""
+
+import threading
+
+import numpy as np
+from django.db.models import F, Window
+from django.db.models.functions import DenseRank
+
+from unumn import versions
+from unumn.arrays import int_columns, ordered_ids
+from unumn.models import Entry
+
+_lock = threading.RLock()
+_current = None
+
+
+class DimensionArrays:
+    """One dimension of the index: its values and which entries have each."""
+
+    def __init__(self, values, positions, codes):
+        self.values = values  # code → stored value
+        self.code_of = {value: code for code, value in enumerate(values)}
+        self.positions, self.codes = positions, codes
+        order = np.argsort(codes, kind="stable")
+        self.postings = positions[order]
+        self.offsets = np.searchsorted(codes[order], np.arange(len(values) + 1))
+
+    def mask(self, size, stored):
+        """Entries having any of the ``stored`` values."""
+        mask = np.zeros(size, dtype=bool)
+        for value in stored:
+            code = self.code_of.get(value)
+            if code is not None:
+                mask[self.postings[self.offsets[code] : self.offsets[code + 1]]] = True
+        return mask
+
+    def count(self, mask):
+        """``{stored value: number of entries in mask having it}`` (zeros left out)."""
+        counts = np.bincount(self.codes[mask[self.positions]], minlength=len(self.values))
+        return {self.values[code]: int(counts[code]) for code in np.flatnonzero(counts)}
+
+
+class FacetIndex:
+    """The facet index of one content version (see the module docstring)."""
+
+    @classmethod
+    def current(cls):
+        """The index of this request's content version (built or rebuilt if needed)."""
+        global _current
+        version = versions.current()
+        index = _current
+        if index is None or index.version != version:
+            with _lock:
+                if _current is None or _current.version != version:
+                    _current = cls(version)
+                index = _current
+        return index
+
+    def __init__(self, version):
+        self.version = version
+        self.public = Entry.objects.published()
+        (self.ids,) = int_columns(self.public.order_by(), "pk", order_by="pk")
+        self.size = len(self.ids)
+        self._dimensions, self._orders = {}, {}
+
+    def everything(self):
+        return np.ones(self.size, dtype=bool)
+
+    def locate(self, ids):
+        """``(positions, found)``: where each of ``ids`` is in the index, and whether it
+        is there at all (an entry not public, or public since the index was built)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        positions = np.minimum(np.searchsorted(self.ids, ids), max(self.size - 1, 0))
+        found = self.ids[positions] == ids if self.size else np.zeros(len(ids), dtype=bool)
+        return positions, found
+
+    def positions_of(self, ids):
+        """A mask of the entries among ``ids``."""
+        mask = np.zeros(self.size, dtype=bool)
+        positions, found = self.locate(ids)
+        mask[positions[found]] = True
+        return mask
+
+    def dimension(self, dimension):
+        """The arrays of a ``Dimension`` (read from the database on first use)."""
+        arrays = self._dimensions.get(dimension.name)
+        if arrays is None:
+            with _lock:
+                arrays = self._dimensions.get(dimension.name)
+                if arrays is None:
+                    arrays = self._dimensions[dimension.name] = self._read(dimension)
+        return arrays
+
+    def _read(self, dimension):
+        pairs = dimension.pairs(self.public).order_by()
+        entry_field, value_field = _output_names(pairs)
+        values = list(pairs.values_list(value_field, flat=True).distinct().order_by(value_field))
+        coded = pairs.values(entry_field, value_field).annotate(
+            code=Window(DenseRank(), order_by=F(value_field).asc())
+        )
+        entry_ids, codes = int_columns(coded, entry_field, "code")
+        positions, found = self.locate(entry_ids)  # an entry published since is not here yet
+        return DimensionArrays(values, positions[found].astype(np.int32), codes[found] - 1)
+
+    def mask(self, dimension, stored):
+        return self.dimension(dimension).mask(self.size, stored)
+
+    def count(self, dimension, mask):
+        return self.dimension(dimension).count(mask)
+
+    def order(self, key, ordered_queryset):
+        """Positions of every entry in an order, read once per key from
+        ``ordered_queryset()`` (a callable answering the public entries in that order)."""
+        positions = self._orders.get(key)
+        if positions is None:
+            positions, found = self.locate(ordered_ids(ordered_queryset()))
+            positions = self._orders[key] = positions[found].astype(np.int32)
+        return positions
+
+
+def _output_names(pairs):
+    """The two field names of a ``values_list`` queryset of pairs."""
+    names = [*pairs.query.values_select, *pairs.query.annotation_select]
+    return names[0], names[1]

@@ -1,0 +1,139 @@
+"""What a page shows of a selection's facets: each facet's options with their counts
+and the address that ticks or unticks each, and the active filters as chips."""
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+TOP_OPTIONS = 12
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle: Callable[[], str]
+    group: str = ""
+    estimated: bool = False  # counts are exact; kept for the templates' shared shape
+
+    @property
+    def shown_count(self):
+        return f"{self.count:,}"
+
+    @cached_property
+    def url(self):
+        """The address that ticks or unticks this option (built only when a page uses it)."""
+        return self.toggle()
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list = field(default_factory=list)
+    expanded: bool = False
+    expand_url: str = ""
+    estimated: bool = False
+
+    @property
+    def shown(self):
+        """The options listed: all when expanded, else the busiest and every selected one."""
+        if self.expanded:
+            return self.options
+        top = self.options[:TOP_OPTIONS]
+        return top + [o for o in self.options[TOP_OPTIONS:] if o.selected]
+
+    @property
+    def hidden_count(self):
+        return len(self.options) - len(self.shown)
+
+    @property
+    def selected(self):
+        return [o for o in self.options if o.selected]
+
+
+@dataclass
+class Chip:
+    label: str
+    url: str
+
+
+def facets(selection, expand=""):
+    """The facets of a selection, each listing its busiest values (all for ``expand``);
+    facets with a fixed order (choices, regions) keep it."""
+    fs, result = selection.filterset, []
+    for name, flt in fs.facets:
+        selected = fs.cleaned.get(name) or []
+        counts = selection.counts[name]
+        values = [v for v in counts if v not in ("", None)]
+        values += [v for v in selected if v not in counts]
+        order = flt.fixed_order
+        if order:
+            position = {v: i for i, v in enumerate(order)}
+            values.sort(key=lambda v: position.get(v, len(position)))
+        else:
+            values.sort(key=lambda v: (-counts.get(v, 0), str(flt.label_for(v)).lower()))
+        facet = Facet(
+            name=name,
+            label=flt.label_plural or flt.label,
+            expanded=expand == name,
+            expand_url=f"{selection.url_with(expand=name)}#facet-{name}",
+        )
+        group_of = getattr(flt, "group_of", lambda value: "")
+        facet.options = [
+            FacetOption(
+                value=value,
+                label=flt.label_for(value),
+                count=counts.get(value, 0),
+                selected=value in selected,
+                toggle=functools.partial(selection.toggle_url, name, value),
+                group=group_of(value),
+            )
+            for value in values
+        ]
+        result.append(facet)
+    return result
+
+
+def year_facet(selection):
+    cleaned = selection.filterset.cleaned
+    start, end = cleaned.get("year_from"), cleaned.get("year_to")
+    facet = Facet(name="year", label="Year")
+    for year, count in sorted(selection.counts["year"].items(), reverse=True):
+        chosen = start == year and end == year
+        facet.options.append(
+            FacetOption(
+                value=str(year),
+                label=str(year),
+                count=count,
+                selected=chosen,
+                toggle=functools.partial(
+                    selection.url_with,
+                    year_from=None if chosen else str(year),
+                    year_to=None if chosen else str(year),
+                    page=None,
+                ),
+            )
+        )
+    return facet
+
+
+def chips(selection):
+    """Each active filter as a removable chip."""
+    fs, result = selection.filterset, []
+    if fs.query:
+        result.append(Chip(f"“{fs.query}”", selection.url_with(q=None, page=None)))
+    for name, flt in fs.facets:
+        for value in fs.cleaned.get(name) or []:
+            label = f"{flt.label}: {flt.label_for(value)}"
+            result.append(Chip(label, selection.toggle_url(name, value)))
+    start, end = fs.cleaned.get("year_from"), fs.cleaned.get("year_to")
+    if start is not None or end is not None:
+        span = str(start) if start == end else f"{start or '…'}–{end or '…'}"
+        result.append(
+            Chip(f"Year: {span}", selection.url_with(year_from=None, year_to=None, page=None))
+        )
+    return result

@@ -1,0 +1,119 @@
+"""Keeping the search index current.
+
+``Entry.search_keywords`` holds the names an entry is found by (its themes,
+people, institutes, organisations and countries); SQLite's FTS5 table follows the
+entry table by triggers (migration 0004); PostgreSQL's vectors live in
+``EntrySearch`` and are rebuilt here. ``entries_reindex()`` is called by the
+signal handlers of ``unumn/signals.py`` whenever an entry or a name it depends on
+changes, and in bulk by ``manage.py rebuild_search_index``.
+"""
+
+import contextlib
+import threading
+
+from django.db import connection
+from django.db.models import Prefetch
+
+from unumn.models import Contribution, Entry, Involvement
+
+CONFIG = "english"
+FTS_TABLE = "unumn_entry_fts"
+# PostgreSQL refuses a tsvector over 1 MB: the index reads at most this much of a
+# body (the entry form says so); the page shows all of it.
+MAX_INDEXED_BODY = 200_000
+
+_batch = threading.local()
+
+UPSERT_VECTORS = f"""
+INSERT INTO unumn_entrysearch (entry_id, vector, names_vector, title_vector)
+SELECT id,
+       to_tsvector('{CONFIG}', title || ' ' || search_keywords || ' ' || summary
+                   || ' ' || left(body, {MAX_INDEXED_BODY})),
+       to_tsvector('{CONFIG}', title || ' ' || search_keywords),
+       to_tsvector('{CONFIG}', title)
+FROM unumn_entry WHERE id = ANY(%s)
+ON CONFLICT (entry_id) DO UPDATE SET vector = EXCLUDED.vector,
+    names_vector = EXCLUDED.names_vector, title_vector = EXCLUDED.title_vector
+"""
+
+
+def entry_keywords(entry):
+    """The names an entry is found by, from its prefetched relations."""
+    names = [theme.name for theme in entry.themes.all()]
+    names += [c.person.name for c in entry.contributions.all()]
+    names += [f"{i.acronym} {i.name}" for i in entry.institutes.all()]
+    names += [f"{i.organisation.acronym} {i.organisation.name}" for i in entry.involvements.all()]
+    names += [country.name for country in entry.countries.all()]
+    return " ".join(name.strip() for name in names if name.strip())
+
+
+def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None):
+    """Recompute the search index of the given entries (all when ``None``).
+
+    Returns the number of entries indexed. ``progress`` is called with
+    ``(done, total)`` after each batch.
+    """
+    if _batch_collect(entry_ids):
+        return 0
+    queryset = Entry.objects.order_by("pk")
+    if entry_ids is not None:
+        queryset = queryset.filter(pk__in=list(entry_ids))
+    ids = list(queryset.values_list("pk", flat=True))
+    if entry_ids is None and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # a full rebuild also rebuilds the FTS5 table
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        _update_keywords(chunk)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(UPSERT_VECTORS, [chunk])
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return len(ids)
+
+
+def _update_keywords(ids):
+    entries = (
+        Entry.objects.filter(pk__in=ids)
+        .only("pk", "search_keywords")
+        .prefetch_related(
+            "themes",
+            "institutes",
+            "countries",
+            Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
+            Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
+        )
+    )
+    changed = []
+    for entry in entries:
+        keywords = entry_keywords(entry)
+        if keywords != entry.search_keywords:
+            entry.search_keywords = keywords
+            changed.append(entry)
+    Entry.objects.bulk_update(changed, ["search_keywords"])
+
+
+@contextlib.contextmanager
+def reindex_once():
+    """Collect the index updates of a block of writes and do them once at its end
+    (an admin save touches an entry, its themes, people and organisations)."""
+    if getattr(_batch, "ids", None) is not None:  # already collecting: the outer block indexes
+        yield
+        return
+    _batch.ids = set()
+    try:
+        yield
+        ids = _batch.ids
+    finally:
+        _batch.ids = None
+    if ids:
+        entries_reindex(entry_ids=ids)
+
+
+def _batch_collect(entry_ids):
+    pending = getattr(_batch, "ids", None)
+    if pending is None or entry_ids is None:
+        return False
+    pending.update(entry_ids)
+    return True
