@@ -27,8 +27,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[dev]"
 	@touch $@
 
-# Every Django template of the project (djade formats them as ruff formats Python).
-TEMPLATE_FILES = $(shell find . -path ./.venv -prune -o -path '*/templates/*.html' -print)
+# Every Django template of the project (djade formats them as ruff formats Python): the
+# admin's, in apps' templates/ folders. The top-level templates/ and apps' jinja2/ folders
+# hold the Jinja2 templates of the public pages, which djade does not read.
+TEMPLATE_FILES = $(shell find . -path ./.venv -prune -o -path ./templates -prune -o -path '*/templates/*.html' -print)
 DJADE = $(BIN)/djade --target-version 5.2
 
 lint: install

@@ -11,7 +11,9 @@ class EventsConfig(AppConfig):
         from events.filters import EventFilterSet
         from events.models import Event, EventType
         from events.structured_data import event
+        from events.views import recent_events, upcoming_events
         from unumn import kinds
+        from unumn.jinja2 import register_global
 
         def benchmark_row(rng, entry):
             return {
@@ -54,3 +56,5 @@ class EventsConfig(AppConfig):
                 ),
             )
         )
+        register_global("upcoming_events", upcoming_events)
+        register_global("recent_events", recent_events)

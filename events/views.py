@@ -57,3 +57,15 @@ class SelectionCalendarView(View):
 
 def _calendar_events(queryset):
     return queryset.select_related("country").prefetch_related("themes")
+
+
+def upcoming_events(count=4):
+    """The public events that have not ended yet, soonest first, as cards: a section of
+    the home page (a template global, registered in apps.py)."""
+    return Event.objects.published().upcoming().for_cards()[:count]
+
+
+def recent_events(count=4):
+    """The public events that are over, most recent first, as cards: a section of the
+    home page (a template global, registered in apps.py)."""
+    return Event.objects.published().past().for_cards()[:count]

@@ -11,7 +11,9 @@ class PublicationsConfig(AppConfig):
         from publications.filters import PublicationFilterSet
         from publications.models import Publication, PublicationStatus, PublicationType
         from publications.structured_data import publication
+        from publications.views import latest_publications
         from unumn import kinds
+        from unumn.jinja2 import register_global
 
         def benchmark_row(rng, entry):
             return {
@@ -54,3 +56,4 @@ class PublicationsConfig(AppConfig):
                 export_urls="publications.export_urls",
             )
         )
+        register_global("latest_publications", latest_publications)

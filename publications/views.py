@@ -7,6 +7,7 @@ from publications import citations
 from publications.filters import PublicationFilterSet
 from publications.models import Publication
 from unumn.catalogue import public_selection
+from unumn.models import Entry
 from unumn.views import EntryDetailView, SelectionMixin
 
 
@@ -72,3 +73,11 @@ class SelectionCitationView(CitationMixin, View):
             limit=self.limit, model=Publication, prepare=citations.prepare
         )
         return self.citation_response(publications, format=format, filename="publications")
+
+
+def latest_publications(count=6):
+    """The newest public publications, as cards: the home page's section (a template
+    global, registered in apps.py)."""
+    return (
+        Entry.objects.published().filter(kind=Publication.KIND).for_cards().newest_first()[:count]
+    )

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 
+import jinja2  # noqa: E402
 from django.template import TemplateSyntaxError  # noqa: E402
 
 from unumn.settings import *  # noqa: E402, F403
@@ -26,7 +27,17 @@ class MissingVariable(str):
         raise TemplateSyntaxError(f"Missing template variable: {variable}")
 
 
-TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = MissingVariable("(missing)")
+class UndefinedVariable(jinja2.Undefined):
+    """The same rule for the Jinja2 pages: printing or looping over a variable the context
+    lacks fails; testing it (``{% if x %}``, ``x is defined``) is fine."""
+
+    __slots__ = ()
+    __str__ = __iter__ = jinja2.Undefined._fail_with_undefined_error
+
+
+JINJA2, DJANGO_TEMPLATES = TEMPLATES
+JINJA2["OPTIONS"]["undefined"] = UndefinedVariable
+DJANGO_TEMPLATES["OPTIONS"]["string_if_invalid"] = MissingVariable("(missing)")
 
 # Serve static files straight from the apps (no collectstatic) in tests and live servers.
 WHITENOISE_AUTOREFRESH = True

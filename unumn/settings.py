@@ -82,16 +82,26 @@ ROOT_URLCONF = "unumn.urls"
 WSGI_APPLICATION = "unumn.wsgi.application"
 
 TEMPLATES = [
+    # The public pages: Jinja2 (unumn/jinja2.py), from templates/ and apps' jinja2/ folders.
+    {
+        "BACKEND": "unumn.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "unumn.jinja2.environment",
+            "context_processors": ["unumn.context_processors.site"],
+        },
+    },
+    # The admin and the sitemap: Django's templates, from apps' templates/ folders
+    # (the site's admin templates are in unumn/templates/admin/).
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "unumn.context_processors.site",
             ],
         },
     },

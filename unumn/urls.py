@@ -71,3 +71,6 @@ urlpatterns = [
 admin.site.site_header = "UNU Migration Network — editors"
 admin.site.site_title = "UNU-MN editors"
 admin.site.index_title = "Curate the network's research"
+# Its own title on the sign-in page (as admin/login.html, the admin's own would win:
+# django.contrib.admin comes first in INSTALLED_APPS).
+admin.site.login_template = "admin/unumn/login.html"

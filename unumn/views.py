@@ -77,7 +77,7 @@ def newest_by_kind(entries, *, catalogue_query, limit=CARDS_PER_KIND):
 
 class HomeView(TemplateView):
     """The network's front page. Each kind's own sections (latest publications,
-    upcoming events…) come from its app's template tags."""
+    upcoming events…) come from its app, as template globals (``unumn/jinja2.py``)."""
 
     template_name = "home.html"
 
