@@ -1,11 +1,13 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from events.calendar import calendar
 from events.filters import EventFilterSet
 from events.models import Event
+from unumn import cards
 from unumn.catalogue import public_selection
 from unumn.views import EntryDetailView, SelectionMixin
 
@@ -62,10 +64,14 @@ def _calendar_events(queryset):
 def upcoming_events(count=4):
     """The public events that have not ended yet, soonest first, as cards: a section of
     the home page (a template global, registered in apps.py)."""
-    return Event.objects.published().upcoming().for_cards()[:count]
+    today = timezone.localdate()
+    return cards.listed(
+        ("upcoming events", count, today), Event.objects.published().upcoming()[:count]
+    )
 
 
 def recent_events(count=4):
     """The public events that are over, most recent first, as cards: a section of the
     home page (a template global, registered in apps.py)."""
-    return Event.objects.published().past().for_cards()[:count]
+    today = timezone.localdate()
+    return cards.listed(("recent events", count, today), Event.objects.published().past()[:count])

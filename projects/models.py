@@ -70,6 +70,23 @@ class Project(Entry):
         if self.start:
             self.date, self.date_precision = self.start, DatePrecision.DAY
 
+    def card_details(self):
+        """Its period ("2016–2019", "from 2017", "3.5 years") and state ("Ongoing")."""
+        details = []
+        if self.start and self.end:
+            details.append(
+                f"{self.start.year}–{self.end.year}"
+                if self.start.year != self.end.year
+                else str(self.start.year)
+            )
+        elif self.start:
+            details.append(f"from {self.start.year}")
+        elif self.duration_months:
+            details.append(self.duration_label)
+        if self.state:
+            details.append(self.get_state_display())
+        return details
+
     @property
     def duration_label(self):
         """'3.5 years', '18 months'."""

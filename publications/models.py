@@ -91,3 +91,16 @@ class Publication(Entry):
                 fields=["doi"], condition=~Q(doi=""), name="publication_doi_unique"
             ),
         ]
+
+    def card_details(self):
+        """Its stage unless published ("Under review"), and where it appears
+        ("International Migration 55(2)")."""
+        details = []
+        if self.publication_status != PublicationStatus.PUBLISHED:
+            details.append(self.get_publication_status_display())
+        if self.container_title:
+            source = self.container_title + (f" {self.volume}" if self.volume else "")
+            if self.issue:
+                source += f"({self.issue})" if self.volume else f", issue {self.issue}"
+            details.append(source)
+        return details

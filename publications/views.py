@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from publications import citations
 from publications.filters import PublicationFilterSet
 from publications.models import Publication
+from unumn import cards
 from unumn.catalogue import public_selection
 from unumn.models import Entry
 from unumn.views import EntryDetailView, SelectionMixin
@@ -78,6 +79,5 @@ class SelectionCitationView(CitationMixin, View):
 def latest_publications(count=6):
     """The newest public publications, as cards: the home page's section (a template
     global, registered in apps.py)."""
-    return (
-        Entry.objects.published().filter(kind=Publication.KIND).for_cards().newest_first()[:count]
-    )
+    latest = Entry.objects.published().filter(kind=Publication.KIND).newest_first()[:count]
+    return cards.listed(("latest publications", count), latest)

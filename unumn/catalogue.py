@@ -20,7 +20,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils import timezone
 
-from unumn import kinds, search
+from unumn import cards, kinds, search
 from unumn.facets import counting, presentation
 from unumn.facets.index import FacetIndex
 from unumn.filters import EntryFilterSet, SortFilter, catalogue_filterset, year_dimension
@@ -222,10 +222,14 @@ class Selection:
 
     # --- results --------------------------------------------------------
 
-    def ids(self, limit=None):
-        """The ids of the selection's entries, in its order (the first ``limit``)."""
-        positions = self.ordered_positions(limit)[:limit]
-        return [int(pk) for pk in self.index.ids[positions]]
+    def ids(self, limit=None, *, kind=None):
+        """The ids of the selection's entries, in its order (the first ``limit``; of one
+        ``kind`` only, if given)."""
+        positions = self.ordered_positions(None if kind else limit)
+        if kind:
+            of_kind = self.index.mask(EntryFilterSet.base_filters["kind"].dimension(), [kind])
+            positions = positions[of_kind[positions]]
+        return [int(pk) for pk in self.index.ids[positions[:limit]]]
 
     def entries(self, *, limit, model=None, prepare=None):
         """The selection's entries in its order, at most ``limit`` of them, as
@@ -257,6 +261,7 @@ class Selection:
         page.object_list = [by_id[pk] for pk in ids if pk in by_id]
         for entry in page.object_list:
             entry.snippet = search.snippet(entry, query) if query else None
+        cards.attach(page.object_list)
         return page
 
     def sort_options(self):

@@ -19,6 +19,7 @@ the visitor), and the number of values per parameter is capped.
 """
 
 import datetime
+import functools
 import re
 from functools import cached_property
 
@@ -162,8 +163,10 @@ class VocabularyFacetFilter(FacetFilter):
         self.through, self.entry_field, self.id_field = through, entry_field, id_field
         super().__init__(**kwargs)
 
-    @property
+    @cached_property
     def items(self):
+        """``{URL value: Item}`` of this facet's vocabulary (a filter set, and its copies
+        of the filters, serve one request)."""
         return Vocabulary.current().items(self.field_name)
 
     def known(self, values):
@@ -173,8 +176,12 @@ class VocabularyFacetFilter(FacetFilter):
         items = self.items
         return [items[value].id for value in values if value in items]
 
+    @cached_property
+    def by_id(self):
+        return Vocabulary.current().by_id(self.field_name)
+
     def value_of(self, stored):
-        item = Vocabulary.current().by_id(self.field_name).get(stored)
+        item = self.by_id.get(stored)
         return item.value if item else None
 
     def condition(self, values):
@@ -436,11 +443,12 @@ class EntryFilterSet(django_filters.FilterSet):
 def catalogue_filterset():
     """The catalogue's filter set: the shared one, and the facets every kind offers to
     the whole catalogue (``Kind.catalogue_facets``: a publication's type and stage)."""
-    shared = {
-        name: kind.filterset.base_filters[name]
-        for kind in kinds.all()
-        for name in kind.catalogue_facets
-    }
+    return _catalogue_filterset(tuple((k.filterset, k.catalogue_facets) for k in kinds.all()))
+
+
+@functools.cache
+def _catalogue_filterset(offered):
+    shared = {name: filterset.base_filters[name] for filterset, names in offered for name in names}
     if not shared:
         return EntryFilterSet
     names = [*EntryFilterSet.facet_names[:1], *shared, *EntryFilterSet.facet_names[1:]]

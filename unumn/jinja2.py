@@ -16,6 +16,7 @@ as it registers its kind: the core never imports a feature app. Apps are ready
 before the first template is loaded, which creates the environment.
 """
 
+import functools
 import html
 import itertools
 import json
@@ -123,9 +124,11 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 
 
+@functools.lru_cache(maxsize=1024)
 def markdown(text):
     """Markdown to HTML, then through the nh3 sanitiser: editors' text can never inject
-    script, styles or event handlers into a page."""
+    script, styles or event handlers into a page. A pure function of the text, so the
+    bodies of the pages most read are converted once per process."""
     rendered = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"])
     clean = nh3.clean(
         rendered,

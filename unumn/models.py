@@ -288,17 +288,16 @@ class EntryQuerySet(models.QuerySet):
         return self.defer("search_keywords")
 
     def for_cards(self, *, with_body=False):
-        """Load what an entry card shows (institutes, themes) in a fixed number of queries,
-        and not the columns it does not show."""
+        """The rows of a list of cards, without the columns a card does not show (the
+        cards themselves come from ``unumn/cards.py``: ``as_cards()``)."""
         qs = self.without_search_index()
-        if not with_body:
-            qs = qs.defer("body")
-        return qs.prefetch_related(
-            models.Prefetch(
-                "institutes", queryset=Institute.objects.only("slug", "acronym", "name")
-            ),
-            "themes",
-        )
+        return qs if with_body else qs.defer("body")
+
+    def as_cards(self):
+        """The entries, each with its card (``entry.card``): a list, in this order."""
+        from unumn import cards
+
+        return cards.attach(self.for_cards())
 
     def search(self, text):
         """Entries matching a visitor's query (``unumn/search/``: every clause must match)."""
@@ -505,6 +504,26 @@ class Entry(models.Model):
     def kind_info(self):
         """This entry's ``Kind`` in the registry (labels, URL names, colour)."""
         return kinds.get(self.kind)
+
+    def card_people(self):
+        """Its authors, else its editors, as a card names them: the first three, then
+        "et al." ("Rachel M. Gisselquist and Finn Tarp (eds.)"). Reads the prefetched
+        contributions."""
+        contributions = list(self.contributions.all())
+        for role, one, several in (("author", "", ""), ("editor", " (ed.)", " (eds.)")):
+            names = [c.person.name for c in contributions if c.role == role]
+            if names:
+                suffix = one if len(names) == 1 else several
+                if len(names) > 3:
+                    return f"{', '.join(names[:3])} et al.{suffix}"
+                listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+                return listed + suffix
+        return ""
+
+    def card_details(self):
+        """What a card says of this entry besides its date (each kind adds its own:
+        a publication's stage and journal, a project's period and state)."""
+        return []
 
     @property
     def is_public(self):

@@ -15,6 +15,7 @@ the new number exactly when they can see the change itself.
 
 import secrets
 import threading
+from collections import OrderedDict
 
 from django.core.signals import request_finished, request_started
 from django.db.models import Subquery
@@ -67,3 +68,50 @@ def bump():
     if not ContentVersion.objects.filter(pk=1).update(number=number):
         ContentVersion.objects.update_or_create(pk=1, defaults={"number": number})
     _memo.__dict__.pop("key", None)
+
+
+class VersionedCache:
+    """Objects derived from the content, kept in this process until the content version
+    changes (at most ``size`` of them, the least recently used going first).
+
+    For derived data that many requests read the same way (cards, an entry page's
+    loaded entry, the lists of the home page); never for anything that depends on who
+    asks (a preview, a draft).
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self._lock = threading.Lock()
+        self._version, self._items = None, OrderedDict()
+
+    def _current(self):
+        version = current()
+        with self._lock:
+            if self._version != version:
+                self._version, self._items = version, OrderedDict()
+            return self._items
+
+    def get_many(self, keys):
+        """``{key: value}`` of the ``keys`` kept."""
+        items = self._current()
+        with self._lock:
+            found = {key: items[key] for key in keys if key in items}
+            for key in found:
+                items.move_to_end(key)
+        return found
+
+    def set_many(self, values):
+        items = self._current()
+        with self._lock:
+            items.update(values)
+            while len(items) > self.size:
+                items.popitem(last=False)
+
+    def get(self, key, compute):
+        """The value kept for ``key``, or ``compute()``'s, kept."""
+        found = self.get_many([key])
+        if key in found:
+            return found[key]
+        value = compute()
+        self.set_many({key: value})
+        return value

@@ -3,9 +3,8 @@ shared base of every entry page."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut as contenttypes_shortcut
-from django.db.models import Count, F, Prefetch, Window
-from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -13,83 +12,93 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from unumn import kinds, structured_data
+from unumn import cards, kinds, structured_data
 from unumn.catalogue import public_selection
+from unumn.facets.index import FacetIndex
 from unumn.filters import EntryFilterSet
 from unumn.models import (
-    NEWEST_FIRST,
     Contribution,
     Entry,
     Institute,
     Involvement,
     Person,
     Theme,
-    published_q,
 )
 from unumn.permissions import visible_entries_q
 from unumn.structured_data import entry_json_ld
+from unumn.versions import VersionedCache
 
 
-def themes_with_counts():
-    """Themes with the number of public entries each has."""
-    return Theme.objects.annotate(
-        entry_count=Count("themed_entries", filter=published_q("themed_entries__content_object__"))
-    )
-
-
-def institutes_with_counts():
-    return Institute.objects.annotate(
-        entry_count=Count("entries", filter=published_q("entries__"))
-    ).select_related("country")
+def with_entry_counts(objects, facet):
+    """``objects`` (themes, institutes, people…) as a list, each with ``entry_count``:
+    how many public entries it has, read from the facet index, not counted in SQL."""
+    dimension = EntryFilterSet.base_filters[facet].dimension()
+    totals = FacetIndex.current().totals(dimension)
+    objects = list(objects)
+    for obj in objects:
+        obj.entry_count = totals.get(obj.pk, 0)
+    return objects
 
 
 CARDS_PER_KIND = 12
 
 
-def newest_by_kind(entries, *, catalogue_query, limit=CARDS_PER_KIND):
-    """The newest public entries of each kind (at most ``limit``, so a page stays short
+def newest_by_kind(facet, value, *, limit=CARDS_PER_KIND):
+    """The public entries that have ``value`` in ``facet`` (an institute's, a theme's, a
+    person's), by kind: the newest of each (at most ``limit``, so a page stays short
     however much an institute publishes), how many each kind has, and the catalogue
-    address that lists them all. Three queries, plus the card prefetches."""
-    totals = dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
-    newest = (
-        entries.annotate(
-            rank=Window(RowNumber(), partition_by=F("kind"), order_by=list(NEWEST_FIRST))
-        )
-        .filter(rank__lte=limit)
-        .for_cards()
-        .newest_first()
-    )
-    groups = [
-        {
-            "kind": kind.name,
-            "label": kind.label_plural,
-            "entries": [],
-            "total": totals.get(kind.name, 0),
-            "catalogue": f"{reverse('catalogue')}?{catalogue_query}&kind={kind.name}",
-        }
-        for kind in kinds.all()
-    ]
-    by_kind = {group["kind"]: group for group in groups}
-    for entry in newest:
-        by_kind[entry.kind]["entries"].append(entry)
-    return [group for group in groups if group["total"]]
+    address that lists them all. From the facet index; the cards not yet rendered
+    cost a few queries."""
+    selection = public_selection(QueryDict(urlencode({facet: value})))
+    totals = selection.counts["kind"]
+    shown = {kind.name: selection.ids(limit, kind=kind.name) for kind in kinds.all()}
+    by_id = {card.pk: card for card in cards.for_ids([pk for ids in shown.values() for pk in ids])}
+    groups = []
+    for kind in kinds.all():
+        if totals.get(kind.name):
+            groups.append(
+                {
+                    "kind": kind.name,
+                    "label": kind.label_plural,
+                    "entries": [by_id[pk] for pk in shown[kind.name]],
+                    "total": totals[kind.name],
+                    "catalogue": reverse("catalogue")
+                    + "?"
+                    + urlencode({facet: value, "kind": kind.name}),
+                }
+            )
+    return groups
 
 
 class HomeView(TemplateView):
     """The network's front page. Each kind's own sections (latest publications,
-    upcoming events…) come from its app, as template globals (``unumn/jinja2.py``)."""
+    upcoming events…) come from its app (template globals registered in its
+    ``AppConfig.ready()``). What it shows is read once per content version."""
 
     template_name = "home.html"
+    contents = VersionedCache(4)
 
     def get_context_data(self, **kwargs):
-        public = Entry.objects.published().for_cards()
+        contents = self.contents.get("home", self.read_contents)
         return super().get_context_data(
-            network=Institute.objects.filter(kind=Institute.Kind.NETWORK).first(),
-            institutes=institutes_with_counts().exclude(kind=Institute.Kind.NETWORK),
-            featured=public.filter(featured=True).newest_first()[:3],
-            themes=themes_with_counts().filter(entry_count__gt=0).order_by("-entry_count", "name"),
-            **kwargs,
+            **{**contents, "featured": cards.for_ids(contents["featured"])}, **kwargs
         )
+
+    @staticmethod
+    def read_contents():
+        institutes = Institute.objects.order_by("order", "name")
+        featured = Entry.objects.published().filter(featured=True).newest_first()[:3]
+        return {
+            "network": institutes.filter(kind=Institute.Kind.NETWORK).first(),
+            "institutes": with_entry_counts(
+                institutes.exclude(kind=Institute.Kind.NETWORK), "institute"
+            ),
+            "featured": list(featured.values_list("pk", flat=True)),
+            "themes": sorted(
+                (t for t in with_entry_counts(Theme.objects.all(), "theme") if t.entry_count),
+                key=lambda theme: (-theme.entry_count, theme.name),
+            ),
+        }
 
 
 class InstituteListView(ListView):
@@ -97,7 +106,8 @@ class InstituteListView(ListView):
     context_object_name = "institutes"
 
     def get_queryset(self):
-        return institutes_with_counts()
+        institutes = Institute.objects.select_related("country").order_by("order", "name")
+        return with_entry_counts(institutes, "institute")
 
 
 class InstituteDetailView(DetailView):
@@ -108,12 +118,9 @@ class InstituteDetailView(DetailView):
         return Institute.objects.select_related("country")
 
     def get_context_data(self, **kwargs):
-        entries = Entry.objects.published().filter(institutes=self.object)
         url = self.request.build_absolute_uri(self.object.get_absolute_url())
         return super().get_context_data(
-            kinds=newest_by_kind(
-                entries, catalogue_query=urlencode({"institute": self.object.slug})
-            ),
+            kinds=newest_by_kind("institute", self.object.slug),
             people=self.object.people.all(),
             json_ld=structured_data.document(structured_data.institute(self.object, url)),
             **kwargs,
@@ -125,7 +132,7 @@ class ThemeListView(ListView):
     context_object_name = "themes"
 
     def get_queryset(self):
-        return themes_with_counts().order_by("kind", "name")
+        return with_entry_counts(Theme.objects.order_by("kind", "name"), "theme")
 
 
 class ThemeDetailView(DetailView):
@@ -134,8 +141,7 @@ class ThemeDetailView(DetailView):
     model = Theme
 
     def get_context_data(self, **kwargs):
-        entries = Entry.objects.published().filter(themes=self.object)
-        groups = newest_by_kind(entries, catalogue_query=urlencode({"theme": self.object.slug}))
+        groups = newest_by_kind("theme", self.object.slug)
         return super().get_context_data(kinds=groups, **kwargs)
 
 
@@ -144,13 +150,10 @@ class PersonListView(ListView):
     context_object_name = "people"
 
     def get_queryset(self):
-        return Person.objects.select_related("institute").annotate(
-            entry_count=Count(
-                "contributions__entry",
-                distinct=True,  # an author and editor of one entry counts it once
-                filter=published_q("contributions__entry__"),
-            )
+        people = Person.objects.select_related("institute").order_by(
+            "family_name", "given_name", "slug"
         )
+        return with_entry_counts(people, "person")
 
 
 class PersonDetailView(DetailView):
@@ -161,17 +164,13 @@ class PersonDetailView(DetailView):
         return Person.objects.select_related("institute")
 
     def get_context_data(self, **kwargs):
-        entries = Entry.objects.published().filter(
-            pk__in=Contribution.objects.filter(person=self.object).values("entry")
-        )
         person = self.object
         url = self.request.build_absolute_uri(person.get_absolute_url())
         data = structured_data.person(person, url)
         if person.institute:
             data["affiliation"] = structured_data.institute(person.institute)
         return super().get_context_data(
-            # The catalogue finds a person's entries by their name, as a phrase.
-            kinds=newest_by_kind(entries, catalogue_query=urlencode({"q": f'"{person.name}"'})),
+            kinds=newest_by_kind("person", person.slug),
             json_ld=structured_data.document(data),
             **kwargs,
         )
@@ -189,6 +188,24 @@ class EntryDetailView(DetailView):
 
     context_object_name = "entry"
     select_related = ("part_of",)
+    # A public entry, as loaded for its page (its links, the ids of its related entries
+    # and parts), is kept for the content version: the page is rendered anew for every
+    # request, but the nine queries that load it are not repeated. Never a preview.
+    loaded = VersionedCache(2_000)
+
+    def get_object(self, queryset=None):
+        if self.request.user.is_authenticated:  # an editor may preview: read afresh
+            return self.load(queryset)
+        key = (self.model, self.kwargs.get(self.slug_url_kwarg))
+        return self.loaded.get(key, lambda: self.load(queryset))
+
+    def load(self, queryset=None):
+        entry = super().get_object(queryset)
+        public = Entry.objects.published()
+        related = public.filter(related=entry).order_by("kind", "-date", "title")
+        parts = public.filter(part_of=entry).order_by("kind", "title")
+        entry.linked_ids = [list(qs.values_list("pk", flat=True)) for qs in (related, parts)]
+        return entry
 
     def get_queryset(self):
         # The public see published entries; an editor also previews the unpublished
@@ -210,14 +227,12 @@ class EntryDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         entry = self.object
-        public = Entry.objects.published().for_cards()
         absolute = self.request.build_absolute_uri
         return super().get_context_data(
             preview=not entry.is_public,
             json_ld=entry_json_ld(entry, url=absolute(entry.get_absolute_url()), absolute=absolute),
             kind=kinds.get(entry.kind),
-            related_entries=public.filter(related=entry).order_by("kind", "-date", "title"),
-            parts=public.filter(part_of=entry).order_by("kind", "title"),
+            **self.linked_cards(entry),
             part_of=entry.part_of if entry.part_of and entry.part_of.is_public else None,
             involvements_by_role=self.group_involvements(entry),
             **kwargs,
@@ -230,6 +245,16 @@ class EntryDetailView(DetailView):
             patch_cache_control(response, private=True, no_store=True)
             response["X-Robots-Tag"] = "noindex"
         return response
+
+    @staticmethod
+    def linked_cards(entry):
+        """The public entries related to this one and the parts it holds, as cards."""
+        related_ids, part_ids = entry.linked_ids
+        linked = {card.pk: card for card in cards.for_ids([*related_ids, *part_ids])}
+        return {
+            "related_entries": [linked[pk] for pk in related_ids],
+            "parts": [linked[pk] for pk in part_ids],
+        }
 
     @staticmethod
     def group_involvements(entry):

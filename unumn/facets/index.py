@@ -127,6 +127,14 @@ class FacetIndex:
     def count(self, dimension, mask):
         return self.dimension(dimension).count(mask)
 
+    def totals(self, dimension):
+        """``{stored value: number of public entries}`` (counted once per index)."""
+        key = ("totals", dimension.name)
+        totals = self._orders.get(key)
+        if totals is None:
+            totals = self._orders[key] = self.count(dimension, self.everything())
+        return totals
+
     def order(self, key, ordered_queryset):
         """Positions of every entry in an order, read once per key from
         ``ordered_queryset()`` (a callable answering the public entries in that order)."""

@@ -2,6 +2,7 @@
 and the address that ticks or unticks each, and the active filters as chips."""
 
 import functools
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,24 +32,24 @@ class FacetOption:
 
 @dataclass
 class Facet:
+    """A facet as a page lists it: ``options`` are the values shown (all when expanded,
+    else the busiest and every selected one), of ``option_count`` values in all."""
+
     name: str
     label: str
     options: list = field(default_factory=list)
+    option_count: int = 0
     expanded: bool = False
     expand_url: str = ""
     estimated: bool = False
 
     @property
     def shown(self):
-        """The options listed: all when expanded, else the busiest and every selected one."""
-        if self.expanded:
-            return self.options
-        top = self.options[:TOP_OPTIONS]
-        return top + [o for o in self.options[TOP_OPTIONS:] if o.selected]
+        return self.options
 
     @property
     def hidden_count(self):
-        return len(self.options) - len(self.shown)
+        return self.option_count - len(self.options)
 
     @property
     def selected(self):
@@ -70,18 +71,29 @@ def facets(selection, expand=""):
         counts = selection.counts[name]
         values = [v for v in counts if v not in ("", None)]
         values += [v for v in selected if v not in counts]
+        facet = Facet(
+            name=name,
+            label=flt.label_plural or flt.label,
+            option_count=len(values),
+            expanded=expand == name,
+            expand_url=f"{selection.url_with(expand=name)}#facet-{name}",
+        )
         order = flt.fixed_order
         if order:
             position = {v: i for i, v in enumerate(order)}
             values.sort(key=lambda v: position.get(v, len(position)))
         else:
-            values.sort(key=lambda v: (-counts.get(v, 0), str(flt.label_for(v)).lower()))
-        facet = Facet(
-            name=name,
-            label=flt.label_plural or flt.label,
-            expanded=expand == name,
-            expand_url=f"{selection.url_with(expand=name)}#facet-{name}",
-        )
+
+            def busiest(v, counts=counts, flt=flt):
+                return (-counts.get(v, 0), str(flt.label_for(v)).lower())
+
+            if facet.expanded:
+                values.sort(key=busiest)
+            else:  # the busiest, and the selected ones that are not among them
+                top = heapq.nsmallest(TOP_OPTIONS, values, key=busiest)
+                values = top + sorted((v for v in selected if v not in top), key=busiest)
+        if order and not facet.expanded:
+            values = values[:TOP_OPTIONS] + [v for v in values[TOP_OPTIONS:] if v in selected]
         group_of = getattr(flt, "group_of", lambda value: "")
         facet.options = [
             FacetOption(
