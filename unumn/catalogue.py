@@ -25,8 +25,11 @@ from unumn.facets import counting, presentation
 from unumn.facets.index import FacetIndex
 from unumn.filters import EntryFilterSet, SortFilter, catalogue_filterset, year_dimension
 from unumn.models import Entry
+from unumn.versions import VersionedCache
 
 PAGE_SIZE = 20
+# The entries matching recent queries, as masks over the facet index: about 32 MB.
+MATCHES = VersionedCache(32 * 2**20, weigh=lambda mask: mask.nbytes)
 SHARED_SORTS = {value for value, _ in SortFilter.CHOICES}
 YEAR = year_dimension()
 
@@ -143,11 +146,18 @@ class Selection:
     def index(self):
         return FacetIndex.current()
 
-    @cached_property
-    def matches(self):
-        """The ids of every entry matching the query (``None``: no query)."""
-        query = self.filterset.parsed_query
-        return search.backend().matches(query) if query.text else None
+    def matching(self, scope=None):
+        """The public entries matching the query (in ``scope``: ``"title"``, ``"names"``),
+        as a mask over the index. Kept per query and content version: a query asked
+        again (the next page, another filter) does not search again."""
+        query, index = self.filterset.parsed_query, self.index
+        backend = search.backend()
+
+        def search_it():
+            ids = backend.scoped(query, scope) if scope else backend.matches(query)
+            return index.positions_of(ids)
+
+        return MATCHES.get((query.key, scope, index.version), search_it)
 
     @cached_property
     def base(self):
@@ -156,8 +166,8 @@ class Selection:
         index, mask = self.index, self.index.everything()
         if self.kind:
             mask &= index.mask(EntryFilterSet.base_filters["kind"].dimension(), [self.kind])
-        if self.matches is not None:
-            mask &= index.positions_of(self.matches)
+        if self.filterset.query:
+            mask &= self.matching()
         return mask
 
     @cached_property
@@ -173,13 +183,6 @@ class Selection:
     @property
     def total(self):
         return self.facet_counts.total
-
-    total_estimated = False
-    any_estimated = False
-
-    @property
-    def shown_total(self):
-        return f"{self.total:,}"
 
     def facets(self, expand=""):
         return presentation.facets(self, expand)
@@ -200,11 +203,10 @@ class Selection:
         # Relevance: the title matches (newest first), then the matches in the names,
         # then the rest; a narrower tier is read only when the page reaches it.
         newest, remaining, tiers = self._order("newest"), mask.copy(), []
-        query, backend = self.filterset.parsed_query, search.backend()
         for scope in search.backends.SCOPES:
             if limit is not None and sum(len(tier) for tier in tiers) >= limit:
                 break
-            within = self.index.positions_of(backend.scoped(query, scope)) & remaining
+            within = self.matching(scope) & remaining
             tiers.append(newest[within[newest]])
             remaining &= ~within
         else:

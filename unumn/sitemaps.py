@@ -1,78 +1,124 @@
-"""The sitemap: every public page, with when it last changed; one section per kind."""
+"""The sitemap: every public page, with when it last changed.
 
-from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps import views as sitemap_views
+``/sitemap.xml`` is an index of sections: the site's own pages, each kind's public
+entries in pages of ``ENTRIES_PER_PAGE`` (``/sitemap-publications.xml?p=2``), and the
+institutes, themes and people. A kind's pages are cut from the facet index by
+position, so a deep page costs what the first does; what the index shows (how many
+pages each kind has, when each page last changed) is read once per content version.
+A kind with no public entries has no section: an empty ``urlset`` is not valid.
+"""
+
+import datetime
+
+from django.db import connection
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
 
 from unumn import kinds
+from unumn.facets.index import FacetIndex
+from unumn.filters import EntryFilterSet
 from unumn.models import Entry, Institute, Person, Theme
+from unumn.versions import VersionedCache
+
+ENTRIES_PER_PAGE = 2_000
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+VOCABULARIES = {"institutes": Institute, "themes": Theme, "people": Person}
+_pages = VersionedCache(8)
 
 
-class PagesSitemap(Sitemap):
-    changefreq = "daily"
-    priority = 0.8
+def index(request):
+    base = request.build_absolute_uri("/").rstrip("/")
+    pages = _pages.get("pages", entry_pages)
+    items = [(reverse("sitemap-section", args=["pages"]), None)]
+    for kind in kinds.all():
+        section = reverse("sitemap-section", args=[kind.namespace])
+        for number, lastmod in enumerate(pages.get(kind.name, []), start=1):
+            items.append((section if number == 1 else f"{section}?p={number}", lastmod))
+    items += [(reverse("sitemap-section", args=[name]), None) for name in VOCABULARIES]
+    body = "".join(
+        f"<sitemap><loc>{escape(base + location)}</loc>{_lastmod(lastmod)}</sitemap>"
+        for location, lastmod in items
+    )
+    return _xml(f'<sitemapindex xmlns="{NAMESPACE}">{body}</sitemapindex>')
 
-    def items(self):
-        core = ["home", "catalogue", "institutes:list", "themes:list", "people:list"]
-        return core + [kind.list_url_name for kind in kinds.all()]
 
-    def location(self, name):
-        return reverse(name)
+def section(request, section):
+    base = request.build_absolute_uri("/").rstrip("/")
+    if section == "pages":
+        names = ["home", "catalogue", "institutes:list", "themes:list", "people:list"]
+        urls = [(reverse(name), None) for name in names]
+        urls += [(kind.list_url, None) for kind in kinds.all()]
+    elif section in VOCABULARIES:
+        urls = [(obj.get_absolute_url(), None) for obj in VOCABULARIES[section].objects.all()]
+    else:
+        kind = next((k for k in kinds.all() if k.namespace == section), None)
+        if kind is None:
+            raise Http404("No such sitemap.")
+        urls = _entry_urls(kind, _page_number(request.GET.get("p")))
+    body = "".join(
+        f"<url><loc>{escape(base + location)}</loc>{_lastmod(lastmod)}</url>"
+        for location, lastmod in urls
+    )
+    return _xml(f'<urlset xmlns="{NAMESPACE}">{body}</urlset>')
 
 
-class EntrySitemap(Sitemap):
-    """The published entries of one kind; the page of an entry changes when it is edited."""
-
-    changefreq = "weekly"
-    priority = 0.6
-    limit = 10_000
-
-    def __init__(self, kind):
-        self.kind = kind
-
-    def items(self):
-        return (
-            Entry.objects.published()
-            .filter(kind=self.kind)
-            .only("slug", "kind", "updated_at")
-            .order_by("pk")
+def entry_pages():
+    """``{kind: [lastmod of each page]}``: when the entries of each page last changed."""
+    public = Entry.objects.published()
+    numbered = public.annotate(
+        number=Window(RowNumber(), partition_by=F("kind"), order_by=F("pk").asc())
+    ).values("kind", "number", "updated_at")
+    pages = {}
+    sql, params = numbered.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT kind, (number - 1) / {ENTRIES_PER_PAGE}, max(updated_at) "
+            f"FROM ({sql}) AS numbered GROUP BY 1, 2 ORDER BY 1, 2",
+            params,
         )
-
-    def lastmod(self, entry):
-        return entry.updated_at
-
-    def has_items(self):
-        return self.items().exists()
-
-
-class VocabularySitemap(Sitemap):
-    changefreq = "weekly"
-    priority = 0.5
-
-    def __init__(self, model):
-        self.model = model
-
-    def items(self):
-        return self.model.objects.order_by("pk")
+        for kind, _, lastmod in cursor.fetchall():
+            if isinstance(lastmod, str):  # SQLite answers text, in UTC
+                lastmod = parse_datetime(lastmod).replace(tzinfo=datetime.UTC)
+            pages.setdefault(kind, []).append(lastmod)
+    return pages
 
 
-def sitemaps():
-    """The sections of the sitemap index: pages, each kind's entries, the vocabularies."""
-    return {
-        "pages": PagesSitemap,
-        **{kind.namespace: EntrySitemap(kind.name) for kind in kinds.all()},
-        "institutes": VocabularySitemap(Institute),
-        "themes": VocabularySitemap(Theme),
-        "people": VocabularySitemap(Person),
-    }
+def _entry_urls(kind, number):
+    index = FacetIndex.current()
+    of_kind = index.mask(EntryFilterSet.base_filters["kind"].dimension(), [kind.name])
+    ids = index.ids[of_kind][(number - 1) * ENTRIES_PER_PAGE : number * ENTRIES_PER_PAGE]
+    if not len(ids):
+        raise Http404("No such page of the sitemap.")
+    rows = Entry.objects.filter(pk__in=[int(pk) for pk in ids]).order_by("pk")
+    prefix = reverse(kind.detail_url_name, kwargs={"slug": "-"})[:-2]
+    return [
+        (f"{prefix}{slug}/", updated_at)
+        for slug, updated_at in rows.values_list("slug", "updated_at")
+    ]
 
 
-def index(request, sitemaps, **kwargs):
-    """Django's sitemap index, without the sections that have nothing to list yet (a kind
-    with no public entries): an empty ``urlset`` is not a valid sitemap."""
-    listed = {
-        name: section
-        for name, section in sitemaps.items()
-        if getattr(section, "has_items", lambda: True)()
-    }
-    return sitemap_views.index(request, listed, **kwargs)
+def _page_number(value):
+    try:
+        number = int(value or 1)
+    except ValueError:
+        raise Http404("No such page of the sitemap.") from None
+    if not 1 <= number <= 100_000:
+        raise Http404("No such page of the sitemap.")
+    return number
+
+
+def _lastmod(when):
+    return f"<lastmod>{when.isoformat(timespec='seconds')}</lastmod>" if when else ""
+
+
+def _xml(body):
+    response = HttpResponse(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n',
+        content_type="application/xml; charset=utf-8",
+    )
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response

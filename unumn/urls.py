@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from unumn import feeds, kinds, sitemaps, views
@@ -30,8 +29,6 @@ people_patterns = (
     "people",
 )
 
-SITEMAPS = sitemaps.sitemaps()
-
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
@@ -53,18 +50,8 @@ urlpatterns = [
         name="view-on-site",
     ),
     path("admin/", admin.site.urls),
-    path(
-        "sitemap.xml",
-        sitemaps.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]
 

@@ -72,23 +72,24 @@ def bump():
 
 class VersionedCache:
     """Objects derived from the content, kept in this process until the content version
-    changes (at most ``size`` of them, the least recently used going first).
+    changes (at most ``size`` of them, or of their ``weigh(value)``, the least recently
+    used going first).
 
     For derived data that many requests read the same way (cards, an entry page's
     loaded entry, the lists of the home page); never for anything that depends on who
     asks (a preview, a draft).
     """
 
-    def __init__(self, size):
-        self.size = size
+    def __init__(self, size, *, weigh=None):
+        self.size, self.weigh = size, weigh or (lambda value: 1)
         self._lock = threading.Lock()
-        self._version, self._items = None, OrderedDict()
+        self._version, self._items, self._weight = None, OrderedDict(), 0
 
     def _current(self):
         version = current()
         with self._lock:
             if self._version != version:
-                self._version, self._items = version, OrderedDict()
+                self._version, self._items, self._weight = version, OrderedDict(), 0
             return self._items
 
     def get_many(self, keys):
@@ -103,9 +104,13 @@ class VersionedCache:
     def set_many(self, values):
         items = self._current()
         with self._lock:
-            items.update(values)
-            while len(items) > self.size:
-                items.popitem(last=False)
+            for key, value in values.items():
+                if key in items:
+                    self._weight -= self.weigh(items.pop(key))
+                items[key] = value
+                self._weight += self.weigh(value)
+            while self._weight > self.size and items:
+                self._weight -= self.weigh(items.popitem(last=False)[1])
 
     def get(self, key, compute):
         """The value kept for ``key``, or ``compute()``'s, kept."""

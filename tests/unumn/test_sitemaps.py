@@ -42,3 +42,20 @@ def test_robots_txt(client):
     text = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_a_kind_with_many_entries_has_several_pages(client, monkeypatch):
+    from unumn import sitemaps
+
+    monkeypatch.setattr(sitemaps, "ENTRIES_PER_PAGE", 3)
+    publications = Entry.objects.published().filter(kind="publication").order_by("pk")
+    index = client.get("/sitemap.xml").content.decode()
+    pages = -(-publications.count() // 3)
+    assert f"/sitemap-publications.xml?p={pages}</loc>" in index
+    assert f"/sitemap-publications.xml?p={pages + 1}</loc>" not in index
+    second = client.get("/sitemap-publications.xml", {"p": 2}).content.decode()
+    assert publications[3].get_absolute_url() in second
+    assert publications[0].get_absolute_url() not in second
+    for page in ("0", str(pages + 1), "junk", "99999999999"):
+        assert client.get("/sitemap-publications.xml", {"p": page}).status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404

@@ -34,15 +34,19 @@ _current = None
 
 
 class DimensionArrays:
-    """One dimension of the index: its values and which entries have each."""
+    """One dimension of the index: its values, which entries have each (postings, by
+    value), and which values each entry has (codes, by entry)."""
 
-    def __init__(self, values, positions, codes):
+    def __init__(self, values, positions, codes, size):
         self.values = values  # code → stored value
         self.code_of = {value: code for code, value in enumerate(values)}
-        self.positions, self.codes = positions, codes
         order = np.argsort(codes, kind="stable")
         self.postings = positions[order]
         self.offsets = np.searchsorted(codes[order], np.arange(len(values) + 1))
+        order = np.argsort(positions, kind="stable")
+        self.codes_by_entry = codes[order]
+        self.entry_offsets = np.searchsorted(positions[order], np.arange(size + 1))
+        self.totals = np.bincount(codes, minlength=len(values))
 
     def mask(self, size, stored):
         """Entries having any of the ``stored`` values."""
@@ -54,9 +58,25 @@ class DimensionArrays:
         return mask
 
     def count(self, mask):
-        """``{stored value: number of entries in mask having it}`` (zeros left out)."""
-        counts = np.bincount(self.codes[mask[self.positions]], minlength=len(self.values))
+        """``{stored value: number of entries in mask having it}`` (zeros left out).
+
+        Reads the values of the entries in the mask, or, when the mask holds more
+        than half the entries, those of the entries outside it (taken from the
+        totals): the cost follows the smaller side, never the whole collection."""
+        chosen = np.flatnonzero(mask)
+        if len(chosen) <= len(mask) // 2:
+            counts = self._count(chosen)
+        else:
+            counts = self.totals - self._count(np.flatnonzero(~mask))
         return {self.values[code]: int(counts[code]) for code in np.flatnonzero(counts)}
+
+    def _count(self, entries):
+        starts = self.entry_offsets[entries]
+        lengths = self.entry_offsets[entries + 1] - starts
+        # The positions of the entries' values in codes_by_entry, run after run.
+        runs = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        picked = self.codes_by_entry[runs + np.arange(len(runs))]
+        return np.bincount(picked, minlength=len(self.values))
 
 
 class FacetIndex:
@@ -119,7 +139,9 @@ class FacetIndex:
         )
         entry_ids, codes = int_columns(coded, entry_field, "code")
         positions, found = self.locate(entry_ids)  # an entry published since is not here yet
-        return DimensionArrays(values, positions[found].astype(np.int32), codes[found] - 1)
+        return DimensionArrays(
+            values, positions[found].astype(np.int64), codes[found] - 1, self.size
+        )
 
     def mask(self, dimension, stored):
         return self.dimension(dimension).mask(self.size, stored)
@@ -128,12 +150,9 @@ class FacetIndex:
         return self.dimension(dimension).count(mask)
 
     def totals(self, dimension):
-        """``{stored value: number of public entries}`` (counted once per index)."""
-        key = ("totals", dimension.name)
-        totals = self._orders.get(key)
-        if totals is None:
-            totals = self._orders[key] = self.count(dimension, self.everything())
-        return totals
+        """``{stored value: number of public entries}``."""
+        arrays = self.dimension(dimension)
+        return {arrays.values[c]: int(arrays.totals[c]) for c in np.flatnonzero(arrays.totals)}
 
     def order(self, key, ordered_queryset):
         """Positions of every entry in an order, read once per key from

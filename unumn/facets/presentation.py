@@ -18,11 +18,6 @@ class FacetOption:
     selected: bool
     toggle: Callable[[], str]
     group: str = ""
-    estimated: bool = False  # counts are exact; kept for the templates' shared shape
-
-    @property
-    def shown_count(self):
-        return f"{self.count:,}"
 
     @cached_property
     def url(self):
@@ -41,7 +36,6 @@ class Facet:
     option_count: int = 0
     expanded: bool = False
     expand_url: str = ""
-    estimated: bool = False
 
     @property
     def shown(self):

@@ -14,6 +14,7 @@ import threading
 from django.db import connection
 from django.db.models import Prefetch
 
+from unumn import versions
 from unumn.models import Contribution, Entry, Involvement
 
 CONFIG = "english"
@@ -70,6 +71,7 @@ def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None):
                 cursor.execute(UPSERT_VECTORS, [chunk])
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
+    versions.bump()  # what searches find has changed: results kept for them are not current
     return len(ids)
 
 

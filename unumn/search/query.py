@@ -37,6 +37,15 @@ class ParsedQuery:
         return bool(self.clauses)
 
     @property
+    def key(self):
+        """What the query means, as a hashable value (two spellings of one query share
+        it: extra spaces, the case of ``OR``)."""
+        return (
+            tuple(tuple(clause) for clause in self.clauses),
+            tuple(self.excluded),
+        )
+
+    @property
     def terms(self):
         """Every term the visitor typed or that a synonym added."""
         return [term for clause in self.clauses for term in clause]
