@@ -32,7 +32,7 @@ _pages = VersionedCache(8)
 
 def index(request):
     base = request.build_absolute_uri("/").rstrip("/")
-    pages = _pages.get("pages", entry_pages)
+    pages = _pages.get(("pages", ENTRIES_PER_PAGE), entry_pages)
     items = [(reverse("sitemap-section", args=["pages"]), None)]
     for kind in kinds.all():
         section = reverse("sitemap-section", args=[kind.namespace])
