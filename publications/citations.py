@@ -157,13 +157,17 @@ def _bibtex_names(names):
     return " and ".join(_bibtex_escape(f"{n['family']}, {n['given']}".strip(", ")) for n in names)
 
 
-def _key(item, taken):
+def _base_key(item):
+    """``gisselquist2017migration``: first person, year, first long word of the title."""
     people = item.get("author") or item.get("editor") or [{"family": "unu"}]
     year = str(item.get("issued", {}).get("date-parts", [[""]])[0][0]) or "nd"
     word = next((w for w in re.findall(r"\w+", item["title"]) if len(w) > 3), "entry")
     base = f"{people[0]['family']}{year}{word}"
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode().lower()
-    base = re.sub(r"[^a-z0-9]", "", base)
+    return re.sub(r"[^a-z0-9]", "", base)
+
+
+def _unique(base, taken):
     key, n = base, 1
     while key in taken:
         n += 1
@@ -172,45 +176,56 @@ def _key(item, taken):
     return key
 
 
+KEY = "\ue003"  # where a record's citation key goes: keys are unique within a file
+
+
 def bibtex(entries):
     """``entries``: ``(publication, csl item)`` pairs."""
-    records, taken = [], set()
-    for publication, item in entries:
-        kind = publication.publication_type
-        fields = {}
-        if "author" in item:
-            fields["author"] = _bibtex_names(item["author"])
-        if "editor" in item:
-            fields["editor"] = _bibtex_names(item["editor"])
-        if BIBTEX_TYPES.get(kind) == "periodical":
-            fields["title"] = _bibtex_title(item.get("container-title", item["title"]))
-            fields["issuetitle"] = _bibtex_title(item["title"])
-        else:
-            fields["title"] = _bibtex_title(item["title"])
-            if "container-title" in item:
-                fields["journal"] = _bibtex_escape(item["container-title"])
-        parts = item.get("issued", {}).get("date-parts", [[]])[0]
-        if parts:
-            fields["year"] = str(parts[0])
-        if len(parts) > 1:
-            fields["month"] = str(parts[1])
-        mapping = {"volume": "volume", "issue": "number", "page": "pages", "DOI": "doi",
-                   "ISBN": "isbn", "URL": "url", "publisher-place": "address",
-                   "abstract": "abstract", "keyword": "keywords"}  # fmt: skip
-        for key, name in mapping.items():
-            if key in item:
-                fields[name] = _bibtex_escape(item[key])
-        if "publisher" in item:
-            name = "institution" if BIBTEX_TYPES[kind] == "techreport" else "publisher"
-            fields[name] = _bibtex_escape(item["publisher"])
-        if kind in GENRES and BIBTEX_TYPES[kind] == "techreport":
-            fields["type"] = GENRES[kind]
-        if "status" in item:
-            fields["pubstate"] = item["status"]
-            fields["note"] = item["status"].capitalize()
-        lines = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
-        records.append(f"@{BIBTEX_TYPES.get(kind, 'misc')}{{{_key(item, taken)},\n{lines}\n}}\n")
-    return "\n".join(records)
+    return bibtex_file([bibtex_record(publication, item) for publication, item in entries])
+
+
+def bibtex_file(records):
+    """One file of ``(base key, record)`` pairs, each record given a unique key."""
+    taken = set()
+    return "\n".join(record.replace(KEY, _unique(base, taken), 1) for base, record in records)
+
+
+def bibtex_record(publication, item):
+    """``(base key, record)``: one BibTeX record, its key to be filled in (``KEY``)."""
+    kind = publication.publication_type
+    fields = {}
+    if "author" in item:
+        fields["author"] = _bibtex_names(item["author"])
+    if "editor" in item:
+        fields["editor"] = _bibtex_names(item["editor"])
+    if BIBTEX_TYPES.get(kind) == "periodical":
+        fields["title"] = _bibtex_title(item.get("container-title", item["title"]))
+        fields["issuetitle"] = _bibtex_title(item["title"])
+    else:
+        fields["title"] = _bibtex_title(item["title"])
+        if "container-title" in item:
+            fields["journal"] = _bibtex_escape(item["container-title"])
+    parts = item.get("issued", {}).get("date-parts", [[]])[0]
+    if parts:
+        fields["year"] = str(parts[0])
+    if len(parts) > 1:
+        fields["month"] = str(parts[1])
+    mapping = {"volume": "volume", "issue": "number", "page": "pages", "DOI": "doi",
+               "ISBN": "isbn", "URL": "url", "publisher-place": "address",
+               "abstract": "abstract", "keyword": "keywords"}  # fmt: skip
+    for key, name in mapping.items():
+        if key in item:
+            fields[name] = _bibtex_escape(item[key])
+    if "publisher" in item:
+        name = "institution" if BIBTEX_TYPES[kind] == "techreport" else "publisher"
+        fields[name] = _bibtex_escape(item["publisher"])
+    if kind in GENRES and BIBTEX_TYPES[kind] == "techreport":
+        fields["type"] = GENRES[kind]
+    if "status" in item:
+        fields["pubstate"] = item["status"]
+        fields["note"] = item["status"].capitalize()
+    lines = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
+    return _base_key(item), f"@{BIBTEX_TYPES.get(kind, 'misc')}{{{KEY},\n{lines}\n}}\n"
 
 
 # --- RIS -------------------------------------------------------------------
@@ -223,34 +238,38 @@ def _ris_date(parts):
 
 
 def ris(entries):
+    return "".join(ris_record(publication, item) for publication, item in entries)
+
+
+def ris_record(publication, item):
+    """One RIS record, ending with its blank line."""
     lines = []
-    for publication, item in entries:
-        lines.append(f"TY  - {RIS_TYPES.get(publication.publication_type, 'GEN')}")
-        for person in item.get("author", []):
-            lines.append(f"AU  - {person['family']}, {person['given']}".rstrip(", "))
-        for person in item.get("editor", []):
-            lines.append(f"ED  - {person['family']}, {person['given']}".rstrip(", "))
-        lines.append(f"TI  - {item['title']}")
-        parts = item.get("issued", {}).get("date-parts", [[]])[0]
-        if parts:
-            lines.append(f"PY  - {parts[0]}")
-            lines.append(f"DA  - {_ris_date(parts)}")
-        mapping = {"container-title": "T2", "volume": "VL", "issue": "IS", "publisher": "PB",
-                   "publisher-place": "CY", "DOI": "DO", "ISBN": "SN", "URL": "UR",
-                   "abstract": "AB", "genre": "M3", "status": "N1"}  # fmt: skip
-        for key, tag in mapping.items():
-            if key in item:
-                lines.append(f"{tag}  - {item[key]}")
-        if "page" in item:
-            start, _, end = item["page"].replace("–", "-").partition("-")
-            lines.append(f"SP  - {start}")
-            if end:
-                lines.append(f"EP  - {end}")
-        for theme in publication.themes.all():
-            lines.append(f"KW  - {theme.name}")
-        lines.append("ER  - ")
-        lines.append("")
-    return "\n".join(lines)
+    lines.append(f"TY  - {RIS_TYPES.get(publication.publication_type, 'GEN')}")
+    for person in item.get("author", []):
+        lines.append(f"AU  - {person['family']}, {person['given']}".rstrip(", "))
+    for person in item.get("editor", []):
+        lines.append(f"ED  - {person['family']}, {person['given']}".rstrip(", "))
+    lines.append(f"TI  - {item['title']}")
+    parts = item.get("issued", {}).get("date-parts", [[]])[0]
+    if parts:
+        lines.append(f"PY  - {parts[0]}")
+        lines.append(f"DA  - {_ris_date(parts)}")
+    mapping = {"container-title": "T2", "volume": "VL", "issue": "IS", "publisher": "PB",
+               "publisher-place": "CY", "DOI": "DO", "ISBN": "SN", "URL": "UR",
+               "abstract": "AB", "genre": "M3", "status": "N1"}  # fmt: skip
+    for key, tag in mapping.items():
+        if key in item:
+            lines.append(f"{tag}  - {item[key]}")
+    if "page" in item:
+        start, _, end = item["page"].replace("–", "-").partition("-")
+        lines.append(f"SP  - {start}")
+        if end:
+            lines.append(f"EP  - {end}")
+    for theme in publication.themes.all():
+        lines.append(f"KW  - {theme.name}")
+    lines.append("ER  - ")
+    lines.append("")
+    return "\n".join(lines) + "\n"
 
 
 # --- a formatted reference ---------------------------------------------------

@@ -1,3 +1,5 @@
+from collections import namedtuple
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
@@ -9,6 +11,7 @@ from publications.models import Publication
 from unumn import cards
 from unumn.catalogue import public_selection
 from unumn.models import Entry
+from unumn.versions import VersionedCache
 from unumn.views import EntryDetailView, SelectionMixin
 
 
@@ -31,36 +34,59 @@ class PublicationDetailView(EntryDetailView):
         )
 
 
+Citation = namedtuple("Citation", "item bibtex ris")
+# Each publication's citation in every format, made once per content version (and
+# site address: a citation carries the page's address): an export of a thousand
+# publications then costs its ids and a lookup each.
+CITATIONS = VersionedCache(20_000)
+
+
 class CitationMixin:
     """Answers a citation file: ``format`` is ``bib``, ``ris`` or ``json``."""
 
     formats = {
-        "bib": ("application/x-bibtex", citations.bibtex),
-        "ris": ("application/x-research-info-systems", citations.ris),
-        "json": ("application/vnd.citationstyles.csl+json", None),
+        "bib": (
+            "application/x-bibtex",
+            lambda cited: citations.bibtex_file(c.bibtex for c in cited),
+        ),
+        "ris": ("application/x-research-info-systems", lambda cited: "".join(c.ris for c in cited)),
+        "json": (
+            "application/vnd.citationstyles.csl+json",
+            lambda cited: citations.csl_json([c.item for c in cited]),
+        ),
     }
 
-    def citation_response(self, publications, *, format, filename):
-        pairs = [
-            (publication, citations.csl_item(publication, url=self.absolute(publication)))
-            for publication in publications
-        ]
+    def citation_response(self, ids, *, format, filename):
+        cited = self.citations(ids)
         content_type, render = self.formats[format]
-        body = render(pairs) if render else citations.csl_json([item for _, item in pairs])
-        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        response = HttpResponse(render(cited), content_type=f"{content_type}; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{filename}.{format}"'
         return response
 
-    def absolute(self, publication):
-        return self.request.build_absolute_uri(publication.get_absolute_url())
+    def citations(self, ids):
+        """The ``Citation`` of each of the public publications ``ids``, in this order."""
+        site = self.request.build_absolute_uri("/")
+        found = CITATIONS.get_many([(pk, site) for pk in ids])
+        missing = [pk for pk in ids if (pk, site) not in found]
+        if missing:
+            made = {}
+            for publication in citations.prepare(Publication.objects.filter(pk__in=missing)):
+                url = self.request.build_absolute_uri(publication.get_absolute_url())
+                item = citations.csl_item(publication, url=url)
+                made[(publication.pk, site)] = Citation(
+                    item,
+                    citations.bibtex_record(publication, item),
+                    citations.ris_record(publication, item),
+                )
+            CITATIONS.set_many(made)
+            found.update(made)
+        return [found[(pk, site)] for pk in ids if (pk, site) in found]
 
 
 class PublicationCitationView(CitationMixin, View):
     def get(self, request, slug, format):
-        publication = get_object_or_404(
-            citations.prepare(Publication.objects.published()), slug=slug
-        )
-        return self.citation_response([publication], format=format, filename=slug)
+        publication = get_object_or_404(Publication.objects.published(), slug=slug)
+        return self.citation_response([publication.pk], format=format, filename=slug)
 
 
 class SelectionCitationView(CitationMixin, View):
@@ -70,10 +96,8 @@ class SelectionCitationView(CitationMixin, View):
 
     def get(self, request, format):
         selection = public_selection(request.GET, model=Publication)
-        publications = selection.entries(
-            limit=self.limit, model=Publication, prepare=citations.prepare
-        )
-        return self.citation_response(publications, format=format, filename="publications")
+        ids = selection.ids(self.limit)
+        return self.citation_response(ids, format=format, filename="publications")
 
 
 def latest_publications(count=6):

@@ -171,10 +171,14 @@ class Selection:
         return mask
 
     @cached_property
+    def narrowing(self):
+        """The selection's masks over the facet index (no counting)."""
+        return counting.narrow(self.index, self.filterset, self.base, year_dimension=YEAR)
+
+    @cached_property
     def facet_counts(self):
-        """Every facet's counts (each over every filter but its own), the total, and the
-        selection's mask."""
-        return counting.count(self.index, self.filterset, self.base, year_dimension=YEAR)
+        """Every facet's counts (each over every filter but its own) and the total."""
+        return counting.count(self.index, self.filterset, self.narrowing, year_dimension=YEAR)
 
     @property
     def counts(self):
@@ -196,7 +200,7 @@ class Selection:
     def ordered_positions(self, limit=None):
         """The selection's entries (positions in the index) in the order asked for: at
         least the first ``limit`` of them (all when ``None``)."""
-        mask, sort = self.facet_counts.mask, self.filterset.sort_order
+        mask, sort = self.narrowing.selection, self.filterset.sort_order
         if sort != "relevance":
             positions = self._order(sort)
             return positions[mask[positions]]

@@ -6,6 +6,9 @@ otherwise; theme and institute pages have their own feed, which is the
 catalogue's for that theme or institute.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -15,9 +18,44 @@ from django.utils.html import escape
 
 from unumn.catalogue import public_selection
 from unumn.filters import strip_control
-from unumn.models import Contribution, Institute, Theme
+from unumn.models import Contribution, Entry, Institute, Theme
+from unumn.versions import VersionedCache
 
 FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """What a feed says of an entry, made once per content version (``ITEMS``)."""
+
+    pk: int
+    title: str
+    description: str
+    path: str
+    publish_at: datetime.datetime
+    updated_at: datetime.datetime
+    authors: list
+    categories: list
+
+    @classmethod
+    def of(cls, entry):
+        return cls(
+            pk=entry.pk,
+            title=strip_control(entry.title),
+            # Feeds carry HTML descriptions; a summary is plain text.
+            description=escape(strip_control(entry.summary)),
+            path=entry.get_absolute_url(),
+            publish_at=entry.publish_at,
+            updated_at=entry.updated_at,
+            authors=[c.person.name for c in entry.contributions.all()],
+            categories=[theme.name for theme in entry.themes.all()],
+        )
+
+    def get_absolute_url(self):
+        return self.path
+
+
+ITEMS = VersionedCache(5_000)
 
 
 class AtomWithAuthors(Atom1Feed):
@@ -61,20 +99,30 @@ class SelectionFeed(Feed):
         return selection.feed_path
 
     def items(self, selection):
-        return selection.entries(
-            limit=FEED_SIZE,
-            prepare=lambda entries: entries.prefetch_related(
-                "themes",
-                Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
-            ),
-        )
+        ids = selection.ids(FEED_SIZE)
+        found = ITEMS.get_many(ids)
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            entries = (
+                Entry.objects.filter(pk__in=missing)
+                .for_cards()
+                .prefetch_related(
+                    "themes",
+                    Prefetch(
+                        "contributions", queryset=Contribution.objects.select_related("person")
+                    ),
+                )
+            )
+            made = {entry.pk: FeedItem.of(entry) for entry in entries}
+            ITEMS.set_many(made)
+            found.update(made)
+        return [found[pk] for pk in ids if pk in found]
 
     def item_title(self, entry):
-        return strip_control(entry.title)
+        return entry.title
 
     def item_description(self, entry):
-        # Feeds carry HTML descriptions; a summary is plain text.
-        return escape(strip_control(entry.summary))
+        return entry.description
 
     def item_pubdate(self, entry):
         return entry.publish_at
@@ -95,11 +143,11 @@ class SelectionFeed(Feed):
         return {"other_authors": self._authors(entry)[1:]}
 
     def item_categories(self, entry):
-        return [theme.name for theme in entry.themes.all()]
+        return entry.categories
 
     @staticmethod
     def _authors(entry):
-        return [c.person.name for c in entry.contributions.all()]
+        return entry.authors
 
 
 class RssSelectionFeed(SelectionFeed):

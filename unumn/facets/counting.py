@@ -18,10 +18,21 @@ class FacetCounts:
     mask: np.ndarray | None = None  # the selection's entries, over the index's positions
 
 
-def count(index, filterset, base, *, year_dimension):
-    """The counts of every facet of ``filterset`` and the number of results, for the
-    entries of ``base`` (a mask: the public entries of the list's kind that match the
-    search)."""
+@dataclass
+class Narrowing:
+    """A selection as masks: each active facet's, the year range's (``None``: none),
+    the base narrowed by every facet, and the selection itself."""
+
+    base: np.ndarray
+    active: dict
+    years: np.ndarray | None
+    narrowed: np.ndarray
+    selection: np.ndarray
+
+
+def narrow(index, filterset, base, *, year_dimension):
+    """The entries of ``base`` (a mask: the public entries of the list's kind that match
+    the search) that ``filterset``'s facets and year range choose."""
     cleaned = filterset.cleaned
     active = {
         name: index.mask(facet.dimension(), facet.stored(values))
@@ -30,6 +41,13 @@ def count(index, filterset, base, *, year_dimension):
     years = _year_range(index, year_dimension, cleaned.get("year_from"), cleaned.get("year_to"))
     narrowed = reduce(np.logical_and, active.values(), base)
     selection = narrowed & years if years is not None else narrowed
+    return Narrowing(base, active, years, narrowed, selection)
+
+
+def count(index, filterset, narrowing, *, year_dimension):
+    """The counts of every facet of ``filterset`` and the number of results."""
+    base, active, years = narrowing.base, narrowing.active, narrowing.years
+    selection, narrowed = narrowing.selection, narrowing.narrowed
     result = FacetCounts(total=int(selection.sum()), mask=selection)
     for name, facet in filterset.facets:
         mask = selection
