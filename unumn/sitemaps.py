@@ -12,7 +12,7 @@ import datetime
 
 from django.db import connection
 from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncDate
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -93,12 +93,15 @@ def _entry_urls(kind, number):
     ids = index.ids[of_kind][(number - 1) * ENTRIES_PER_PAGE : number * ENTRIES_PER_PAGE]
     if not len(ids):
         raise Http404("No such page of the sitemap.")
-    rows = Entry.objects.filter(pk__in=[int(pk) for pk in ids]).order_by("pk")
+    # The page's entries by their range of ids (a range scan), its last-modified days.
+    rows = (
+        Entry.objects.published()
+        .filter(kind=kind.name, pk__gte=int(ids[0]), pk__lte=int(ids[-1]))
+        .order_by("pk")
+        .values_list("slug", TruncDate("updated_at"))
+    )
     prefix = reverse(kind.detail_url_name, kwargs={"slug": "-"})[:-2]
-    return [
-        (f"{prefix}{slug}/", updated_at)
-        for slug, updated_at in rows.values_list("slug", "updated_at")
-    ]
+    return [(f"{prefix}{slug}/", day) for slug, day in rows]
 
 
 def _page_number(value):
@@ -112,7 +115,9 @@ def _page_number(value):
 
 
 def _lastmod(when):
-    return f"<lastmod>{when.isoformat(timespec='seconds')}</lastmod>" if when else ""
+    if isinstance(when, datetime.datetime):
+        return f"<lastmod>{when.isoformat(timespec='seconds')}</lastmod>"
+    return f"<lastmod>{when.isoformat()}</lastmod>" if when else ""
 
 
 def _xml(body):
