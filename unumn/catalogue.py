@@ -30,6 +30,7 @@ from unumn.versions import VersionedCache
 PAGE_SIZE = 20
 # The entries matching recent queries, as masks over the facet index: about 32 MB.
 MATCHES = VersionedCache(32 * 2**20, weigh=lambda mask: mask.nbytes)
+SNIPPETS = VersionedCache(10_000)
 SHARED_SORTS = {value for value, _ in SortFilter.CHOICES}
 YEAR = year_dimension()
 
@@ -173,7 +174,12 @@ class Selection:
     @cached_property
     def narrowing(self):
         """The selection's masks over the facet index (no counting)."""
-        return counting.narrow(self.index, self.filterset, self.base, year_dimension=YEAR)
+        # Without a query, the base is a fixed set (a kind's entries, or all): the index
+        # keeps its counts, and only what the filters leave out of it is counted.
+        key = None if self.filterset.query else ("kind", self.kind)
+        return counting.narrow(
+            self.index, self.filterset, self.base, year_dimension=YEAR, base_key=key
+        )
 
     @cached_property
     def facet_counts(self):
@@ -255,20 +261,37 @@ class Selection:
         paginator.object_list = self.ordered_positions(number * self.page_size)
         page = paginator.page(number)
         ids = [int(pk) for pk in self.index.ids[page.object_list]]
-        query = self.filterset.parsed_query
-        # Snippets: ts_headline on PostgreSQL; on SQLite from the body, in Python.
-        backend = search.backend()
-        python_snippets = bool(query) and not backend.makes_headlines
         model = kinds.get(self.kind).model if self.kind else Entry
-        rows = model.objects.filter(pk__in=ids).for_cards(with_body=python_snippets)
-        if query:
-            rows = backend.with_headline(rows, query)
-        by_id = {entry.pk: entry for entry in rows}
+        by_id = {entry.pk: entry for entry in model.objects.filter(pk__in=ids).for_cards()}
         page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        snippets = self.snippets(ids)
         for entry in page.object_list:
-            entry.snippet = search.snippet(entry, query) if query else None
+            entry.snippet = snippets.get(entry.pk)
         cards.attach(page.object_list)
         return page
+
+    def snippets(self, ids):
+        """``{id: highlighted snippet}`` of the entries ``ids`` for the query (none without
+        one): ``ts_headline`` on PostgreSQL, made in Python on SQLite; each kept per
+        query and content version."""
+        query = self.filterset.parsed_query
+        if not query:
+            return {}
+        found = SNIPPETS.get_many([(query.key, pk) for pk in ids])
+        missing = [pk for pk in ids if (query.key, pk) not in found]
+        if missing:
+            backend = search.backend()
+            rows = Entry.objects.filter(pk__in=missing).only("pk", "summary")
+            rows = (
+                rows if backend.makes_headlines else rows.defer(None).only("pk", "summary", "body")
+            )
+            made = {
+                (query.key, entry.pk): search.snippet(entry, query)
+                for entry in backend.with_headline(rows, query)
+            }
+            SNIPPETS.set_many(made)
+            found.update(made)
+        return {pk: found.get((query.key, pk)) for pk in ids}
 
     def sort_options(self):
         """The sort choices; the natural order's value is empty, so a form that keeps it

@@ -10,6 +10,8 @@ from functools import reduce
 
 import numpy as np
 
+from unumn.facets.index import Positions
+
 
 @dataclass
 class FacetCounts:
@@ -24,13 +26,14 @@ class Narrowing:
     the base narrowed by every facet, and the selection itself."""
 
     base: np.ndarray
+    base_key: object  # names the base when it is a fixed set (a kind's entries), else None
     active: dict
     years: np.ndarray | None
     narrowed: np.ndarray
     selection: np.ndarray
 
 
-def narrow(index, filterset, base, *, year_dimension):
+def narrow(index, filterset, base, *, year_dimension, base_key=None):
     """The entries of ``base`` (a mask: the public entries of the list's kind that match
     the search) that ``filterset``'s facets and year range choose."""
     cleaned = filterset.cleaned
@@ -41,7 +44,7 @@ def narrow(index, filterset, base, *, year_dimension):
     years = _year_range(index, year_dimension, cleaned.get("year_from"), cleaned.get("year_to"))
     narrowed = reduce(np.logical_and, active.values(), base)
     selection = narrowed & years if years is not None else narrowed
-    return Narrowing(base, active, years, narrowed, selection)
+    return Narrowing(base, base_key, active, years, narrowed, selection)
 
 
 def count(index, filterset, narrowing, *, year_dimension):
@@ -49,17 +52,24 @@ def count(index, filterset, narrowing, *, year_dimension):
     base, active, years = narrowing.base, narrowing.active, narrowing.years
     selection, narrowed = narrowing.selection, narrowing.narrowed
     result = FacetCounts(total=int(selection.sum()), mask=selection)
+    within = Positions(base, key=narrowing.base_key) if narrowing.base_key else None
+
+    def positions(mask):
+        return Positions(mask, within=within)
+
+    chosen = positions(selection)  # read once for every facet counted over it
     for name, facet in filterset.facets:
-        mask = selection
+        mask = chosen
         if name in active:  # every filter but its own
             others = [m for other, m in active.items() if other != name]
             mask = reduce(np.logical_and, others, base)
             if years is not None:
                 mask = mask & years
+            mask = positions(mask)
         stored = index.count(facet.dimension(), mask)
         values = ((facet.value_of(value), n) for value, n in stored.items())
         result.counts[name] = {value: n for value, n in values if value is not None}
-    result.counts["year"] = index.count(year_dimension, narrowed)
+    result.counts["year"] = index.count(year_dimension, positions(narrowed))
     return result
 
 

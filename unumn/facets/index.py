@@ -20,6 +20,7 @@ pages ask for.
 """
 
 import threading
+from functools import cached_property
 
 import numpy as np
 from django.db.models import F, Window
@@ -47,6 +48,13 @@ class DimensionArrays:
         self.codes_by_entry = codes[order]
         self.entry_offsets = np.searchsorted(positions[order], np.arange(size + 1))
         self.totals = np.bincount(codes, minlength=len(values))
+        self._within = {}
+        # A facet with at most one value per entry (kind, type, year) is counted from
+        # one code per entry (-1: none), without going through the pairs.
+        self.single = None
+        if len(np.unique(positions)) == len(positions):
+            self.single = np.full(size, len(values), dtype=np.int64)
+            self.single[positions] = codes
 
     def mask(self, size, stored):
         """Entries having any of the ``stored`` values."""
@@ -60,23 +68,65 @@ class DimensionArrays:
     def count(self, mask):
         """``{stored value: number of entries in mask having it}`` (zeros left out).
 
-        Reads the values of the entries in the mask, or, when the mask holds more
-        than half the entries, those of the entries outside it (taken from the
-        totals): the cost follows the smaller side, never the whole collection."""
-        chosen = np.flatnonzero(mask)
-        if len(chosen) <= len(mask) // 2:
-            counts = self._count(chosen)
+        ``mask`` is a ``Positions``. Reads the values of the entries in the mask, or,
+        when the mask holds more than half the entries, those of the entries outside
+        it (taken from the totals): the cost follows the smaller side."""
+        if mask.within is not None and mask.mostly_within:
+            counts = self.totals_within(mask.within) - self._count(mask.left_within)
+        elif mask.mostly_chosen:
+            counts = self.totals - self._count(mask.left_out)
         else:
-            counts = self.totals - self._count(np.flatnonzero(~mask))
+            counts = self._count(mask.chosen)
         return {self.values[code]: int(counts[code]) for code in np.flatnonzero(counts)}
 
+    def totals_within(self, within):
+        """The counts over the entries of a ``Positions`` that lists pages start from
+        (a kind's public entries), counted once per index."""
+        totals = self._within.get(within.key)
+        if totals is None:
+            totals = self._within[within.key] = self._count(within.chosen)
+        return totals
+
     def _count(self, entries):
+        if self.single is not None:
+            return np.bincount(self.single[entries], minlength=len(self.values) + 1)[:-1]
         starts = self.entry_offsets[entries]
         lengths = self.entry_offsets[entries + 1] - starts
         # The positions of the entries' values in codes_by_entry, run after run.
         runs = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         picked = self.codes_by_entry[runs + np.arange(len(runs))]
         return np.bincount(picked, minlength=len(self.values))
+
+
+class Positions:
+    """A mask over the index's positions, with the positions it chooses and leaves out
+    (computed once, for every facet counted over it). ``within`` is the ``Positions``
+    of the entries it was chosen from, when those are a fixed set (a kind's, ``key``
+    naming it), whose counts the index keeps: then only what it leaves out of them
+    is counted."""
+
+    def __init__(self, mask, *, within=None, key=None):
+        self.mask, self.within, self.key = mask, within, key
+
+    @cached_property
+    def mostly_within(self):
+        return len(self.chosen) > int(self.within.mask.sum()) // 2
+
+    @cached_property
+    def left_within(self):
+        return np.flatnonzero(self.within.mask & ~self.mask)
+
+    @cached_property
+    def chosen(self):
+        return np.flatnonzero(self.mask)
+
+    @cached_property
+    def mostly_chosen(self):
+        return len(self.chosen) > len(self.mask) // 2
+
+    @cached_property
+    def left_out(self):
+        return np.flatnonzero(~self.mask)
 
 
 class FacetIndex:
@@ -147,6 +197,9 @@ class FacetIndex:
         return self.dimension(dimension).mask(self.size, stored)
 
     def count(self, dimension, mask):
+        """Counts of a dimension's values over ``mask`` (an array, or ``Positions``)."""
+        if not isinstance(mask, Positions):
+            mask = Positions(mask)
         return self.dimension(dimension).count(mask)
 
     def totals(self, dimension):

@@ -84,7 +84,12 @@ def facets(selection, expand=""):
             if facet.expanded:
                 values.sort(key=busiest)
             else:  # the busiest, and the selected ones that are not among them
-                top = heapq.nsmallest(TOP_OPTIONS, values, key=busiest)
+                # Labels only break ties: compare them only among the values that count
+                # at least as much as the twelfth busiest.
+                counted = heapq.nlargest(TOP_OPTIONS, (counts.get(v, 0) for v in values))
+                least = counted[-1] if counted else 0
+                candidates = [v for v in values if counts.get(v, 0) >= least]
+                top = heapq.nsmallest(TOP_OPTIONS, candidates, key=busiest)
                 values = top + sorted((v for v in selected if v not in top), key=busiest)
         if order and not facet.expanded:
             values = values[:TOP_OPTIONS] + [v for v in values[TOP_OPTIONS:] if v in selected]
