@@ -281,10 +281,8 @@ class Selection:
         missing = [pk for pk in ids if (query.key, pk) not in found]
         if missing:
             backend = search.backend()
-            rows = Entry.objects.filter(pk__in=missing).only("pk", "summary")
-            rows = (
-                rows if backend.makes_headlines else rows.defer(None).only("pk", "summary", "body")
-            )
+            text = ("summary",) if backend.makes_headlines else ("summary", "body")
+            rows = Entry.objects.filter(pk__in=missing).only("pk", *text)
             made = {
                 (query.key, entry.pk): search.snippet(entry, query)
                 for entry in backend.with_headline(rows, query)

@@ -18,6 +18,7 @@ values are cleaned by form fields, malformed ones are dropped (with a message fo
 the visitor), and the number of values per parameter is capped.
 """
 
+import copy
 import datetime
 import functools
 import re
@@ -90,6 +91,14 @@ class FacetFilter(django_filters.Filter):
     def __init__(self, *, label_plural="", **kwargs):
         super().__init__(**kwargs)
         self.label_plural = label_plural
+
+    def __deepcopy__(self, memo):
+        # A filter set copies its filters for every request: a facet filter holds no
+        # state of its own worth a deep copy (only what it read of the vocabulary).
+        copied = copy.copy(self)
+        for cached in ("items", "by_id"):
+            copied.__dict__.pop(cached, None)
+        return copied
 
     def filter(self, qs, value):
         return qs.filter(self.condition(value)) if value else qs
