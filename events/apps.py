@@ -11,7 +11,7 @@ class EventsConfig(AppConfig):
         from events.filters import EventFilterSet
         from events.models import Event, EventType
         from events.structured_data import event
-        from events.views import recent_events, upcoming_events
+        from events.views import calendar_offer, recent_events, upcoming_events
         from unumn import kinds
         from unumn.jinja2 import register_global
 
@@ -52,6 +52,7 @@ class EventsConfig(AppConfig):
                         (("", "events:calendar", ()),),
                         follow_label="Calendar of upcoming events (.ics)",
                         site_label="Events calendar (.ics)",
+                        adapt=calendar_offer,
                     ),
                 ),
             )

@@ -48,7 +48,10 @@ class SelectionCalendarView(View):
     def get(self, request):
         params = request.GET.copy()
         if not params.get("when"):
+            # Upcoming ones, or, when the selection has none, the past ones.
             params["when"] = "upcoming"
+            if not public_selection(params, model=Event).total:
+                params["when"] = "past"
         selection = public_selection(params, model=Event, filterset_class=EventFilterSet)
         events = selection.entries(limit=self.limit, model=Event, prepare=_calendar_events)
         described = ", ".join(chip.label for chip in selection.chips()) or "events"
@@ -75,3 +78,17 @@ def recent_events(count=4):
     home page (a template global, registered in apps.py)."""
     today = timezone.localdate()
     return cards.listed(("recent events", count, today), Event.objects.published().past()[:count])
+
+
+def calendar_offer(selection):
+    """What a selection's page offers of its events' calendar: the upcoming ones, or the
+    past ones when none is to come, or nothing for a selection without events."""
+    if selection.filterset.cleaned.get("when"):
+        return ("Its events in your calendar (.ics)", {})
+    index, chosen = selection.index, selection.narrowing.selection
+    when = EventFilterSet.base_filters["when"].dimension()
+    if (chosen & index.mask(when, ["upcoming"])).any():
+        return ("Its events in your calendar (.ics)", {})
+    if (chosen & index.mask(when, ["past"])).any():
+        return ("Its past events in your calendar (.ics)", {"when": "past"})
+    return None

@@ -17,6 +17,8 @@ CORE_PAGES = {
     "theme": "/themes/diaspora/",
     "people": "/people/",
     "person": "/people/rachel-gisselquist/",
+    "organisations": "/organisations/",
+    "organisation": "/organisations/iom/",
     "catalogue": "/catalogue/?theme=diaspora&region=Africa",
     "catalogue-search": "/catalogue/?q=refugees",
     "catalogue-empty": "/catalogue/?q=zzzzqqq",

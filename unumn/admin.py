@@ -35,6 +35,7 @@ from unumn.models import (
     Involvement,
     Organisation,
     Person,
+    SynonymGroup,
     Theme,
 )
 from unumn.permissions import (
@@ -138,6 +139,15 @@ class OrganisationAdmin(VersionAdmin):
     search_fields = ["name", "acronym"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(VersionAdmin):
+    """Words a visitor may type for one another ("JEMS", "Journal of Ethnic and Migration
+    Studies"): a search for any finds entries with any, on both databases."""
+
+    list_display = ["__str__", "note"]
+    search_fields = ["terms", "note"]
 
 
 @admin.register(Theme)

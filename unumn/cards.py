@@ -9,13 +9,12 @@ Only the summary varies (a search shows its snippet there instead): the card is
 kept with a slot for it.
 """
 
-from django.db.models import Prefetch
 from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from unumn import kinds
-from unumn.models import Contribution, Entry, Institute
+from unumn import kinds, vocabulary
+from unumn.models import Entry
 from unumn.versions import VersionedCache
 
 SLOT = "\ue002"  # where the summary, or a search's snippet, goes
@@ -70,16 +69,11 @@ def for_ids(ids):
 
 def _render(ids):
     """``{id: (card with a slot, summary paragraph)}`` of the entries ``ids``."""
-    rows = (
+    rows = vocabulary.attach_links(
         Entry.objects.filter(pk__in=ids)
         .without_search_index()
         .defer("body")
         .select_related(*(kind.model._meta.model_name for kind in kinds.all()))
-        .prefetch_related(
-            Prefetch("institutes", queryset=Institute.objects.only("slug", "acronym", "name")),
-            "themes",
-            Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
-        )
     )
     card = get_template("includes/cards.html").template.module.entry_card
     rendered = {}

@@ -25,12 +25,14 @@ from unumn.facets import counting, presentation
 from unumn.facets.index import FacetIndex
 from unumn.filters import EntryFilterSet, SortFilter, catalogue_filterset, year_dimension
 from unumn.models import Entry
+from unumn.search import suggestions
 from unumn.versions import VersionedCache
 
 PAGE_SIZE = 20
 # The entries matching recent queries, as masks over the facet index: about 32 MB.
 MATCHES = VersionedCache(32 * 2**20, weigh=lambda mask: mask.nbytes)
 SNIPPETS = VersionedCache(10_000)
+SUGGESTIONS = VersionedCache(1_000)
 SHARED_SORTS = {value for value, _ in SortFilter.CHOICES}
 YEAR = year_dimension()
 
@@ -290,6 +292,19 @@ class Selection:
             SNIPPETS.set_many(made)
             found.update(made)
         return {pk: found.get((query.key, pk)) for pk in ids}
+
+    @cached_property
+    def suggestions(self):
+        """``(did you mean, vocabulary hits)`` for the query (``unumn/search/suggestions.py``),
+        kept per query and content version."""
+        query = self.filterset.parsed_query
+        if not query:
+            return None, []
+
+        def suggest():
+            return suggestions.did_you_mean(query), suggestions.vocabulary_hits(query)
+
+        return SUGGESTIONS.get(query.key, suggest)
 
     def sort_options(self):
         """The sort choices; the natural order's value is empty, so a form that keeps it

@@ -40,6 +40,7 @@ from unumn.models import (
     Involvement,
     Region,
     ThemedEntry,
+    ThemeKind,
 )
 from unumn.vocabulary import Vocabulary
 
@@ -168,8 +169,9 @@ class VocabularyFacetFilter(FacetFilter):
     rows.
     """
 
-    def __init__(self, *, through, entry_field, id_field, **kwargs):
+    def __init__(self, *, through, entry_field, id_field, group_labels=None, **kwargs):
         self.through, self.entry_field, self.id_field = through, entry_field, id_field
+        self.group_labels = group_labels  # the facet's values shown in groups, by these names
         super().__init__(**kwargs)
 
     @cached_property
@@ -211,8 +213,11 @@ class VocabularyFacetFilter(FacetFilter):
         return item.label if item else value
 
     def group_of(self, value):
+        """The name of the group a value is shown in (``""``: the facet is not grouped)."""
         item = self.items.get(value)
-        return item.group if item else ""
+        if not self.group_labels or item is None:
+            return ""
+        return self.group_labels.get(item.group, "")
 
 
 class RegionFacetFilter(FacetFilter):
@@ -319,6 +324,7 @@ class EntryFilterSet(django_filters.FilterSet):
         id_field="tag_id",
         label="Theme",
         label_plural="Themes",
+        group_labels={ThemeKind.TOPIC: "Topics", ThemeKind.FRAMEWORK: "Policy frameworks"},
     )
     institute = VocabularyFacetFilter(
         through=Entry.institutes.through,

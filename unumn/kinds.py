@@ -40,6 +40,9 @@ class SelectionExport:
     formats: tuple
     follow_label: str = ""
     site_label: str = ""
+    # ``adapt(selection)``: ``(label, parameters to set)`` for a given selection, or
+    # ``None`` to leave the export out (a calendar of a selection without events).
+    adapt: Callable | None = None
 
     def links(self):
         """``[(text, address)]`` of its formats."""
@@ -48,6 +51,20 @@ class SelectionExport:
     @property
     def url(self):
         return self.links()[0][1]
+
+    def offer(self, selection, params):
+        """What a selection's page offers of this export: ``(label, [(text, address)])``
+        with the selection's parameters, or ``None``."""
+        label, params = self.label, params.copy()
+        if self.adapt is not None:
+            adapted = self.adapt(selection)
+            if adapted is None:
+                return None
+            label, changes = adapted
+            for name, value in changes.items():
+                params[name] = value
+        query = f"?{params.urlencode()}" if params else ""
+        return label, [(text, address + query) for text, address in self.links()]
 
 
 @dataclass(frozen=True)

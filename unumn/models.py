@@ -209,6 +209,9 @@ class Organisation(models.Model):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self):
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
+
     @property
     def short_name(self):
         return self.acronym or self.name
@@ -637,6 +640,20 @@ class EntrySearch(models.Model):
 
     def __str__(self):
         return f"Search index of entry {self.entry_id}"
+
+
+class SearchWord(models.Model):
+    """A word of the public entries' titles and of the names they are found by: the
+    words "Did you mean …?" suggests (``unumn/search/suggestions.py``). Kept by the
+    search index; on PostgreSQL with a trigram index."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word
 
 
 @reversion.register()

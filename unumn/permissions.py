@@ -35,6 +35,7 @@ CORE_PERMISSIONS = {
         "unumn.person": CRUD,
         "unumn.organisation": CRUD,
         "unumn.country": CRUD,
+        "unumn.synonymgroup": CRUD,
         "auth.user": ("view", "add", "change"),
     },
     INSTITUTE_EDITORS: {

@@ -21,12 +21,17 @@ from django.utils.html import escape
 from unumn import kinds
 from unumn.facets.index import FacetIndex
 from unumn.filters import EntryFilterSet
-from unumn.models import Entry, Institute, Person, Theme
+from unumn.models import Entry, Institute, Organisation, Person, Theme
 from unumn.versions import VersionedCache
 
 ENTRIES_PER_PAGE = 2_000
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
-VOCABULARIES = {"institutes": Institute, "themes": Theme, "people": Person}
+VOCABULARIES = {
+    "institutes": Institute,
+    "themes": Theme,
+    "people": Person,
+    "organisations": Organisation,
+}
 _pages = VersionedCache(8)
 
 
@@ -50,6 +55,7 @@ def section(request, section):
     base = request.build_absolute_uri("/").rstrip("/")
     if section == "pages":
         names = ["home", "catalogue", "institutes:list", "themes:list", "people:list"]
+        names.append("organisations:list")
         urls = [(reverse(name), None) for name in names]
         urls += [(kind.list_url, None) for kind in kinds.all()]
     elif section in VOCABULARIES:

@@ -29,6 +29,14 @@ people_patterns = (
     "people",
 )
 
+organisation_patterns = (
+    [
+        path("", views.OrganisationListView.as_view(), name="list"),
+        path("<slug:slug>/", views.OrganisationDetailView.as_view(), name="detail"),
+    ],
+    "organisations",
+)
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
@@ -39,6 +47,7 @@ urlpatterns = [
     path("institutes/", include(institute_patterns)),
     path("themes/", include(theme_patterns)),
     path("people/", include(people_patterns)),
+    path("organisations/", include(organisation_patterns)),
     # Each kind's list and pages: /projects/, /publications/, /events/…
     *[path(f"{kind.namespace}/", include(kind.urls)) for kind in kinds.all()],
     path("kinds.css", views.KindsStylesheetView.as_view(), name="kinds-css"),

@@ -3,7 +3,7 @@ shared base of every entry page."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut as contenttypes_shortcut
-from django.db.models import Prefetch
+from django.db.models import Value
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,15 +12,14 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from unumn import cards, kinds, structured_data
+from unumn import cards, kinds, structured_data, vocabulary
 from unumn.catalogue import public_selection
 from unumn.facets.index import FacetIndex
 from unumn.filters import EntryFilterSet
 from unumn.models import (
-    Contribution,
     Entry,
     Institute,
-    Involvement,
+    Organisation,
     Person,
     Theme,
 )
@@ -176,6 +175,39 @@ class PersonDetailView(DetailView):
         )
 
 
+class OrganisationListView(ListView):
+    """The partners, funders, commissioners and publishers of the network's work."""
+
+    template_name = "unumn/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_queryset(self):
+        organisations = Organisation.objects.select_related("country").order_by("name")
+        return with_entry_counts(organisations, "organisation")
+
+
+class OrganisationDetailView(DetailView):
+    """An organisation and the network's work it took part in, by kind."""
+
+    template_name = "unumn/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.select_related("country")
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        url = self.request.build_absolute_uri(organisation.get_absolute_url())
+        data = {**structured_data.organisation(organisation), "url": url}
+        if organisation.website:
+            data["sameAs"] = organisation.website
+        return super().get_context_data(
+            kinds=newest_by_kind("organisation", organisation.slug),
+            json_ld=structured_data.document(data),
+            **kwargs,
+        )
+
+
 class EntryDetailView(DetailView):
     """Shared base of the project, publication and event pages.
 
@@ -200,11 +232,19 @@ class EntryDetailView(DetailView):
         return self.loaded.get(key, lambda: self.load(queryset))
 
     def load(self, queryset=None):
+        """The entry, its links (one query: ``attach_links``), and the ids of the public
+        entries related to it and of its parts (one query for both)."""
         entry = super().get_object(queryset)
-        public = Entry.objects.published()
-        related = public.filter(related=entry).order_by("kind", "-date", "title")
-        parts = public.filter(part_of=entry).order_by("kind", "title")
-        entry.linked_ids = [list(qs.values_list("pk", flat=True)) for qs in (related, parts)]
+        vocabulary.attach_links([entry])
+        public = Entry.objects.published().order_by()
+        related = public.filter(related=entry).annotate(part=Value(False))
+        parts = public.filter(part_of=entry).annotate(part=Value(True))
+        linked = related.union(parts, all=True).values_list("pk", "part", "kind", "date", "title")
+        rows = list(linked)
+        entry.linked_ids = [
+            [pk for pk, *_ in sorted((r for r in rows if not r[1]), key=_related_order)],
+            [pk for pk, *_ in sorted((r for r in rows if r[1]), key=_part_order)],
+        ]
         return entry
 
     def get_queryset(self):
@@ -214,15 +254,6 @@ class EntryDetailView(DetailView):
             self.model.objects.filter(visible_entries_q(self.request.user))
             .without_search_index()
             .select_related(*self.select_related)
-            .prefetch_related(
-                Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
-                Prefetch(
-                    "involvements", queryset=Involvement.objects.select_related("organisation")
-                ),
-                "countries",
-                "institutes",
-                "themes",
-            )
         )
 
     def get_context_data(self, **kwargs):
@@ -265,6 +296,17 @@ class EntryDetailView(DetailView):
         return list(groups.items())
 
 
+def _related_order(row):
+    """Related entries: by kind, newest first (undated last), then title."""
+    _, _, kind, date, title = row
+    return (kind, date is None, -(date.toordinal() if date else 0), title)
+
+
+def _part_order(row):
+    """Parts: by kind, then title."""
+    return (row[2], row[4])
+
+
 class SelectionMixin:
     """The one list mixin: a filtered, faceted, paginated selection of public entries.
 
@@ -296,13 +338,19 @@ class SelectionMixin:
             year_bounds=selection.year_bounds,
             chips=selection.chips(),
             notices=selection.messages(),
+            suggestion=selection.suggestions[0],
+            vocabulary_hits=selection.suggestions[1],
             sort_options=selection.sort_options(),
             total=selection.total,
             page_obj=page,
             entries=page.object_list,
             params=selection.canonical,
             export_params=selection.export_params(self.model.KIND),
-            exports=kinds.exports_of(self.model.KIND),
+            exports=[
+                offer
+                for export in kinds.exports_of(self.model.KIND)
+                if (offer := export.offer(selection, selection.export_params(self.model.KIND)))
+            ],
             **kwargs,
         )
 

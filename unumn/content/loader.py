@@ -22,7 +22,7 @@ from django.db import transaction
 
 from unumn import kinds
 from unumn.dates import parse_partial_date
-from unumn.models import Country, Entry, Institute, Organisation, Person, Theme
+from unumn.models import Country, Entry, Institute, Organisation, Person, SynonymGroup, Theme
 from unumn.search import reindex_once
 from unumn.services import entry_links_set, record_version
 
@@ -129,6 +129,7 @@ class ContentLoader:
                 for row in self.data.get(spec.table, [])
             }
             self.say(f"{spec.table}: {len(self.objects[spec.table])}")
+        self.load_synonyms()
         # Entries in two passes: first every entry, then the links between them.
         self.objects["entries"], created = {}, []
         for kind in kinds.all():
@@ -151,6 +152,19 @@ class ContentLoader:
         self.objects["countries"] = Country.objects.in_bulk()
         self.report.counts["countries"] = [len(new), len(existing)]
         self.say(f"countries: {len(new)} created")
+
+    def load_synonyms(self):
+        """Groups of synonyms, each known by its terms (one per line)."""
+        for row in self.data.get("synonyms", []):
+            terms = "\n".join(row["terms"])
+            created = not SynonymGroup.objects.filter(terms=terms).exists()
+            if created:
+                group = SynonymGroup(terms=terms, note=row.get("note", ""))
+                group.full_clean()
+                group.save()
+                record_version(group, LOADED)
+            self.report.count("synonyms", created)
+        self.say(f"synonyms: {len(self.data.get('synonyms', []))}")
 
     def ensure(self, model, table, row, fields):
         """The object with ``row``'s slug, created from ``fields`` when missing."""

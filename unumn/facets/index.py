@@ -29,9 +29,10 @@ from django.db.models.functions import DenseRank
 from unumn import versions
 from unumn.arrays import int_columns, ordered_ids
 from unumn.models import Entry
+from unumn.versions import VersionedCache
 
 _lock = threading.RLock()
-_current = None
+_current = VersionedCache(1)
 
 
 class DimensionArrays:
@@ -135,15 +136,7 @@ class FacetIndex:
     @classmethod
     def current(cls):
         """The index of this request's content version (built or rebuilt if needed)."""
-        global _current
-        version = versions.current()
-        index = _current
-        if index is None or index.version != version:
-            with _lock:
-                if _current is None or _current.version != version:
-                    _current = cls(version)
-                index = _current
-        return index
+        return _current.get("index", lambda: cls(versions.current()))
 
     def __init__(self, version):
         self.version = version

@@ -42,6 +42,16 @@ class Facet:
         return self.options
 
     @property
+    def groups(self):
+        """``[(group name, options)]``: the options in their groups (topics, policy
+        frameworks), in the order of their busiest option; one unnamed group if the
+        facet is not grouped."""
+        groups = {}
+        for option in self.options:
+            groups.setdefault(option.group, []).append(option)
+        return list(groups.items())
+
+    @property
     def hidden_count(self):
         return self.option_count - len(self.options)
 

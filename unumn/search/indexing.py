@@ -9,13 +9,14 @@ changes, and in bulk by ``manage.py rebuild_search_index``.
 """
 
 import contextlib
+import re
 import threading
 
 from django.db import connection
 from django.db.models import Prefetch
 
 from unumn import versions
-from unumn.models import Contribution, Entry, Involvement
+from unumn.models import Contribution, Entry, Involvement, SearchWord
 
 CONFIG = "english"
 FTS_TABLE = "unumn_entry_fts"
@@ -36,6 +37,35 @@ FROM unumn_entry WHERE id = ANY(%s)
 ON CONFLICT (entry_id) DO UPDATE SET vector = EXCLUDED.vector,
     names_vector = EXCLUDED.names_vector, title_vector = EXCLUDED.title_vector
 """
+
+
+ADD_WORDS = """
+INSERT INTO unumn_searchword (word)
+SELECT DISTINCT word FROM unumn_entry,
+  regexp_split_to_table(lower(title || ' ' || search_keywords), '[^[:alnum:]]+') AS word
+WHERE id = ANY(%s) AND status = 'published' AND publish_at <= now()
+  AND length(word) BETWEEN 3 AND 60
+ON CONFLICT DO NOTHING
+"""
+
+
+def words_of(text):
+    """The words of ``text`` that "Did you mean …?" may suggest: three letters or more."""
+    return {word for word in re.findall(r"\w+", text.lower()) if 3 <= len(word) <= 60}
+
+
+def _add_words(ids):
+    """The words of the public ones among entries ``ids`` (a word of a draft never shows)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(ADD_WORDS, [ids])
+        return
+    words = set()
+    for title, keywords in (
+        Entry.objects.published().filter(pk__in=ids).values_list("title", "search_keywords")
+    ):
+        words |= words_of(f"{title} {keywords}")
+    SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], ignore_conflicts=True)
 
 
 def entry_keywords(entry):
@@ -66,6 +96,7 @@ def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None):
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         _update_keywords(chunk)
+        _add_words(chunk)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(UPSERT_VECTORS, [chunk])

@@ -8,6 +8,7 @@ matches as a prefix (``migr`` finds migration), so results follow the typing.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 MAX_QUERY_LENGTH = 200
@@ -53,6 +54,12 @@ class ParsedQuery:
     @property
     def words(self):
         return [word for term in self.terms for word in term.words]
+
+
+def fold(text):
+    """Lower case, without accents: how names are compared with what was typed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def strip_control(text):
@@ -124,9 +131,14 @@ def _synonym_phrases(clauses, synonyms):
 def _with_synonyms(clause, synonyms):
     if not synonyms:
         return clause
-    alternatives = list(clause)
+    alternatives, seen = list(clause), {_words_key(term) for term in clause}
     for term in clause:
-        for other in synonyms.get(" ".join(term.words).lower(), ()):
-            if other not in alternatives:
+        for other in synonyms.get(_words_key(term), ()):
+            if _words_key(other) not in seen:
+                seen.add(_words_key(other))
                 alternatives.append(other)
     return alternatives
+
+
+def _words_key(term):
+    return " ".join(term.words).lower()
