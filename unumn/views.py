@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from unumn import cards, kinds, structured_data, vocabulary
 from unumn.catalogue import public_selection
 from unumn.facets.index import FacetIndex
-from unumn.filters import EntryFilterSet
+from unumn.filters import EntryFilterSet, catalogue_filterset
 from unumn.models import (
     Entry,
     Institute,
@@ -315,13 +315,15 @@ class SelectionMixin:
     """
 
     model = Entry
-    filterset_class = EntryFilterSet
+    filterset_class = None  # the catalogue's: the shared filters and those kinds offer it
     heading = "Catalogue"
     intro = ""
 
     def get_selection(self):
         return public_selection(
-            self.request.GET, model=self.model, filterset_class=self.filterset_class
+            self.request.GET,
+            model=self.model,
+            filterset_class=self.filterset_class or catalogue_filterset(),
         )
 
     def get_context_data(self, **kwargs):

@@ -68,3 +68,21 @@ def test_calendar_of_a_selection_is_the_catalogues_dated_events(client, params):
         if Event.objects.get(slug=url.strip("/").split("/")[-1]).start_date
     ]
     assert listed == dated
+
+
+def test_a_selection_without_upcoming_events_offers_its_past_ones(client):
+    page = client.get(reverse("catalogue"), {"institute": "unu-wider"})
+    offers = dict(page.context["exports"])
+    assert "Its past events in your calendar (.ics)" in offers
+    ((_, address),) = offers["Its past events in your calendar (.ics)"]
+    assert "when=past" in address
+    past = ics(client, address)
+    assert "Migration and Mobility" in " ".join(str(e["summary"]) for e in past.walk("VEVENT"))
+    # The calendar itself gives the past events when none is to come.
+    default = ics(client, reverse("events:calendar") + "?institute=unu-wider")
+    assert len(default.walk("VEVENT")) == len(past.walk("VEVENT")) > 0
+
+
+def test_a_selection_without_events_offers_no_calendar(client):
+    offers = dict(client.get(reverse("catalogue"), {"kind": "project"}).context["exports"])
+    assert not any("calendar" in label for label in offers)

@@ -218,3 +218,29 @@ def test_an_export_costs_a_fixed_number_of_queries(client, django_assert_max_num
     get_twice_within(client, django_assert_max_num_queries, 7, url, params)
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+def test_themes_are_shown_as_topics_and_policy_frameworks(client):
+    theme = next(f for f in client.get(URL).context["facets"] if f.name == "theme")
+    groups = dict(theme.groups)
+    assert set(groups) == {"Topics", "Policy frameworks"}
+    assert "new-york-declaration" in [o.value for o in groups["Policy frameworks"]]
+    assert "migration-governance" in [o.value for o in groups["Topics"]]
+
+
+def test_an_unknown_person_or_organisation_is_reported_and_ignored(client):
+    response = client.get(URL, {"person": "nobody-at-all", "organisation": "no-such-org"})
+    notices = " ".join(response.context["notices"])
+    assert "Unknown person “nobody-at-all” ignored." in notices
+    assert "Unknown organisation “no-such-org” ignored." in notices
+    assert response.context["total"] == Entry.objects.published().count()
+
+
+def test_people_organisations_and_stages_are_facets_of_the_catalogue(client):
+    response = client.get(URL, {"person": "rachel-gisselquist"})
+    assert {e.slug for e in response.context["entries"]} >= {"migration-governance-global-south"}
+    names = [f.name for f in response.context["facets"]]
+    assert {"person", "organisation", "publication_type", "publication_status"} <= set(names)
+    stage = client.get(URL, {"publication_status": "under_review"})
+    assert all(e.kind == "publication" for e in stage.context["entries"])
+    assert stage.context["total"] >= 1
