@@ -14,6 +14,7 @@ import threading
 
 from django.db import connection
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from unumn import versions
 from unumn.models import Contribution, Entry, Involvement, SearchWord
@@ -43,7 +44,7 @@ ADD_WORDS = """
 INSERT INTO unumn_searchword (word)
 SELECT DISTINCT word FROM unumn_entry,
   regexp_split_to_table(lower(title || ' ' || search_keywords), '[^[:alnum:]]+') AS word
-WHERE id = ANY(%s) AND status = 'published' AND publish_at <= now()
+WHERE id = ANY(%s) AND status = 'published' AND publish_at <= %s
   AND length(word) BETWEEN 3 AND 60
 ON CONFLICT DO NOTHING
 """
@@ -58,7 +59,9 @@ def _add_words(ids):
     """The words of the public ones among entries ``ids`` (a word of a draft never shows)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(ADD_WORDS, [ids])
+            # The clock of this process, as for every public query (a transaction's
+            # now() is when it began: an entry published within it would not count).
+            cursor.execute(ADD_WORDS, [ids, timezone.now()])
         return
     words = set()
     for title, keywords in (
@@ -66,6 +69,25 @@ def _add_words(ids):
     ):
         words |= words_of(f"{title} {keywords}")
     SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], ignore_conflicts=True)
+
+
+# The names an entry is found by, computed by PostgreSQL for many entries at once (the
+# same names as ``entry_keywords``; for bulk rebuilds of large catalogues).
+KEYWORDS_SQL = """
+UPDATE unumn_entry e SET search_keywords = concat_ws(' ',
+  (SELECT string_agg(t.name, ' ') FROM unumn_themedentry te
+     JOIN unumn_theme t ON t.id = te.tag_id WHERE te.content_object_id = e.id),
+  (SELECT string_agg(p.name, ' ' ORDER BY c."order", c.id) FROM unumn_contribution c
+     JOIN unumn_person p ON p.id = c.person_id WHERE c.entry_id = e.id),
+  (SELECT string_agg(trim(i.acronym || ' ' || i.name), ' ') FROM unumn_entry_institutes ei
+     JOIN unumn_institute i ON i.id = ei.institute_id WHERE ei.entry_id = e.id),
+  (SELECT string_agg(trim(o.acronym || ' ' || o.name), ' ' ORDER BY v."order", v.id)
+     FROM unumn_involvement v JOIN unumn_organisation o ON o.id = v.organisation_id
+     WHERE v.entry_id = e.id),
+  (SELECT string_agg(co.name, ' ') FROM unumn_entry_countries ec
+     JOIN unumn_country co ON co.code = ec.country_id WHERE ec.entry_id = e.id))
+WHERE e.id = ANY(%s)
+"""
 
 
 def entry_keywords(entry):
@@ -78,11 +100,12 @@ def entry_keywords(entry):
     return " ".join(name.strip() for name in names if name.strip())
 
 
-def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None):
+def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None, bulk=False):
     """Recompute the search index of the given entries (all when ``None``).
 
     Returns the number of entries indexed. ``progress`` is called with
-    ``(done, total)`` after each batch.
+    ``(done, total)`` after each batch. ``bulk`` (for large rebuilds) lets PostgreSQL
+    compute the names of each batch in one statement.
     """
     if _batch_collect(entry_ids):
         return 0
@@ -95,7 +118,11 @@ def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None):
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        _update_keywords(chunk)
+        if bulk and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(KEYWORDS_SQL, [chunk])
+        else:
+            _update_keywords(chunk)
         _add_words(chunk)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -9,14 +9,14 @@ PostgreSQL the closest by trigram similarity (pg_trgm, with its index); on SQLit
 
 import difflib
 
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from unumn.models import SearchWord
 from unumn.search.query import fold
 from unumn.vocabulary import Vocabulary
 
-SIMILARITY = 0.35  # pg_trgm's similarity of a suggested word to the word typed, at least
+CANDIDATE_SIMILARITY = 0.2  # pg_trgm's similarity of a candidate to the word typed, at least
 MAX_HITS = 6
 # The vocabularies a query may name, in the order their hits are shown, with the page
 # of each (a country has none: its entries in the catalogue).
@@ -77,17 +77,24 @@ def _is_prefix(query, word):
 
 
 def _closest(word):
+    """The known word closest to ``word`` (``difflib``'s ratio of 0.75 at least), among
+    candidates: on PostgreSQL those pg_trgm finds similar (by its trigram index); on
+    SQLite those with the same first letter."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Low: a swap of two letters in a short word shares few trigrams.
+            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [CANDIDATE_SIMILARITY])
             cursor.execute(
-                "SELECT word FROM unumn_searchword WHERE similarity(word, %s) >= %s "
-                "AND word %% %s ORDER BY similarity(word, %s) DESC, word LIMIT 1",
-                [word, SIMILARITY, word, word],
+                "SELECT word FROM unumn_searchword WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, word LIMIT 30",
+                [word, word],
             )
-            row = cursor.fetchone()
-        return row[0] if row else None
-    candidates = SearchWord.objects.filter(word__startswith=word[0]).values_list("word", flat=True)
-    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.75)
+            candidates = [row[0] for row in cursor.fetchall()]
+    else:
+        candidates = list(
+            SearchWord.objects.filter(word__startswith=word[0]).values_list("word", flat=True)
+        )
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
     return found[0] if found else None
 
 

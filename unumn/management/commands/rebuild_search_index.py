@@ -16,6 +16,6 @@ class Command(BaseCommand):
             self.stdout.write(f"\r  indexed {done:,} of {total:,} entries", ending="")
             self.stdout.flush()
 
-        count = entries_reindex(batch_size=options["batch_size"], progress=progress)
+        count = entries_reindex(batch_size=options["batch_size"], progress=progress, bulk=True)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt for {count:,} entries."))

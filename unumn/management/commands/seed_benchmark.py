@@ -99,7 +99,9 @@ class Command(BaseCommand):
             self.make_vocabulary()
             self.make_entries(target, options["batch_size"])
         self.stdout.write("Building the search index…")
-        entries_reindex(batch_size=options["batch_size"], progress=self.progress("indexed"))
+        entries_reindex(
+            batch_size=options["batch_size"], progress=self.progress("indexed"), bulk=True
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM FULL")  # compact what indexing rewrote
