@@ -92,6 +92,10 @@ class VersionedCache:
                 self._version, self._items, self._weight = version, OrderedDict(), 0
             return self._items
 
+    def clear(self):
+        with self._lock:
+            self._version, self._items, self._weight = None, OrderedDict(), 0
+
     def get_many(self, keys):
         """``{key: value}`` of the ``keys`` kept."""
         items = self._current()

@@ -31,6 +31,9 @@ PARAMETERS = [
     "publication_status",
     "event_type",
     "when",
+    "person",
+    "organisation",
+    "expand",
 ]
 PROBE = "<x-probe onclick=1>"
 
@@ -72,6 +75,11 @@ PROBE = "<x-probe onclick=1>"
         {"sort": ["title", "newest"]},
         {"institute": "../../etc/passwd"},
         {"q": "%00%27%22", "theme": "%2e%2e"},
+        {"person": ["nobody", "../x", "a" * 500], "organisation": ["", "<b>"]},
+        {"q": "Gisselquest %% _ \\ ' \"", "expand": "person"},
+        {"q": "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"},
+        {"q": "JEMS or 16th -GCM"},
+        {"expand": ["person", "<script>"]},
     ],
 )
 @pytest.mark.parametrize("url", LIST_URLS)
@@ -127,3 +135,19 @@ def test_any_parameters_give_a_clear_answer(client, url, params, probe_in):
     if response.status_code == 200:
         assert PROBE.encode() not in response.content
         assert b"Traceback" not in response.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sitemap-publications.xml?p=abc",
+        "/sitemap-publications.xml?p=-3",
+        "/sitemap-publications.xml?p=999999",
+        "/sitemap-nothing.xml",
+        "/sitemap-%3Cscript%3E.xml",
+        "/organisations/%00/",
+        "/organisations/no-such-organisation/",
+    ],
+)
+def test_bad_addresses_of_new_pages_are_404s(client, url):
+    assert client.get(url).status_code == 404
