@@ -47,16 +47,7 @@ class EventFilterSet(EntryFilterSet):
     when = WhenFacetFilter(label="When", label_plural="When")
     sort = SortFilter(extra_choices=[("upcoming", "Upcoming first")], label="Sort by")
 
-    facet_names = [
-        "when",
-        "event_type",
-        "theme",
-        "institute",
-        "country",
-        "region",
-        "person",
-        "organisation",
-    ]
+    facet_names = ["when", "event_type", *EntryFilterSet.SHARED_FACETS]
     default_sort = "upcoming"
 
     def ordered(self, qs, sort=None):

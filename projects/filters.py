@@ -18,13 +18,4 @@ class ProjectFilterSet(EntryFilterSet):
         label_plural="State",
     )
 
-    facet_names = [
-        "project_type",
-        "state",
-        "theme",
-        "institute",
-        "country",
-        "region",
-        "person",
-        "organisation",
-    ]
+    facet_names = ["project_type", "state", *EntryFilterSet.SHARED_FACETS]

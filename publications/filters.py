@@ -18,13 +18,4 @@ class PublicationFilterSet(EntryFilterSet):
         label_plural="Publication stage",
     )
 
-    facet_names = [
-        "publication_type",
-        "publication_status",
-        "theme",
-        "institute",
-        "country",
-        "region",
-        "person",
-        "organisation",
-    ]
+    facet_names = ["publication_type", "publication_status", *EntryFilterSet.SHARED_FACETS]

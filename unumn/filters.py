@@ -300,12 +300,6 @@ class SearchFilter(django_filters.CharFilter):
         return search.backend().filter(qs, query) if query.text else qs
 
 
-def people_facet(**kwargs):
-    return VocabularyFacetFilter(
-        through=Contribution, entry_field="entry", id_field="person_id", **kwargs
-    )
-
-
 class EntryFilterSet(django_filters.FilterSet):
     """The shared filters of every list of entries.
 
@@ -349,7 +343,13 @@ class EntryFilterSet(django_filters.FilterSet):
         choices=Region.values,
         pattern=re.compile(r"^[A-Za-z]{1,12}$"),
     )
-    person = people_facet(label="Person", label_plural="People")
+    person = VocabularyFacetFilter(
+        through=Contribution,
+        entry_field="entry",
+        id_field="person_id",
+        label="Person",
+        label_plural="People",
+    )
     organisation = VocabularyFacetFilter(
         through=Involvement,
         entry_field="entry",
@@ -361,7 +361,9 @@ class EntryFilterSet(django_filters.FilterSet):
     year_to = YearFilter(bound="to", label="To year")
     sort = SortFilter(label="Sort by")
 
-    facet_names = ["kind", "theme", "institute", "country", "region", "person", "organisation"]
+    # The facets every list shows, after a kind's own (``[*own, *SHARED_FACETS]``).
+    SHARED_FACETS = ["theme", "institute", "country", "region", "person", "organisation"]
+    facet_names = ["kind", *SHARED_FACETS]
     default_sort = "newest"
 
     class Meta:

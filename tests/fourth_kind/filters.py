@@ -10,4 +10,4 @@ class DatasetFilterSet(EntryFilterSet):
         label_plural="Licences",
     )
 
-    facet_names = ["licence", "theme", "institute", "country", "region"]
+    facet_names = ["licence", *EntryFilterSet.SHARED_FACETS]

@@ -37,6 +37,17 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 SCOPES = ("title", "names")  # the relevance tiers, narrowest first; then anywhere
 
 
+def tier(within):
+    """The relevance tier as an expression: 0 within the title, 1 within the names,
+    else 2. ``within(scope)`` is the ``Q`` of the entries matching in a scope."""
+    return Case(
+        When(within("title"), then=Value(0)),
+        When(within("names"), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
 class PostgresSearch:
     """tsvectors in ``EntrySearch`` with GIN indexes; the english configuration (stems)."""
 
@@ -89,15 +100,11 @@ class PostgresSearch:
             return int_columns(matching, "entry_id")[0]
 
     def relevance(self, query):
-        def within(column):
-            return Q(pk__in=self._matching(query, column, exclusions=False).values("entry_id"))
+        def within(scope):
+            matching = self._matching(query, f"{scope}_vector", exclusions=False)
+            return Q(pk__in=matching.values("entry_id"))
 
-        return Case(
-            When(within("title_vector"), then=Value(0)),
-            When(within("names_vector"), then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
+        return tier(within)
 
     def with_headline(self, queryset, query):
         """``ts_headline`` is costly: only the rows of the page pay for it."""
@@ -171,15 +178,11 @@ class SqliteSearch:
     def relevance(self, query):
         expression = self.expression(query)
 
-        def within(column):
-            return Q(pk__in=RawSQL(*self._matching_sql(f"{self.COLUMNS[column]} : ({expression})")))
+        def within(scope):
+            match = f"{self.COLUMNS[scope]} : ({expression})"
+            return Q(pk__in=RawSQL(*self._matching_sql(match)))
 
-        return Case(
-            When(within("title"), then=Value(0)),
-            When(within("names"), then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
+        return tier(within)
 
     def with_headline(self, queryset, query):
         return queryset
