@@ -47,8 +47,8 @@ class FeedItem:
             path=entry.get_absolute_url(),
             publish_at=entry.publish_at,
             updated_at=entry.updated_at,
-            authors=[c.person.name for c in entry.contributions.all()],
-            categories=[theme.name for theme in entry.themes.all()],
+            authors=[strip_control(c.person.name) for c in entry.contributions.all()],
+            categories=[strip_control(theme.name) for theme in entry.themes.all()],
         )
 
     def get_absolute_url(self):

@@ -23,6 +23,7 @@ from taggit.models import ItemBase, TagBase
 
 from unumn import kinds
 from unumn.dates import format_partial_date
+from unumn.text import CleanTextMixin
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -47,7 +48,7 @@ class Region(models.TextChoices):
 
 
 @reversion.register()
-class Country(models.Model):
+class Country(CleanTextMixin, models.Model):
     """A country or area of ISO 3166-1, placed in its UN M49 region.
 
     The alpha-2 code is the primary key, so filtering entries by country
@@ -86,7 +87,7 @@ class InstituteKind(models.TextChoices):
 
 
 @reversion.register(exclude=("editors",))  # who edits is not content history
-class Institute(models.Model):
+class Institute(CleanTextMixin, models.Model):
     """A member of the network: the network itself, a UNU institute, or a UNU office."""
 
     Kind = InstituteKind
@@ -143,7 +144,7 @@ class Institute(models.Model):
 
 
 @reversion.register()
-class Person(models.Model):
+class Person(CleanTextMixin, models.Model):
     """A researcher, editor, author, organiser or speaker."""
 
     slug = models.SlugField(unique=True, max_length=120)
@@ -187,7 +188,7 @@ class OrganisationKind(models.TextChoices):
 
 
 @reversion.register()
-class Organisation(models.Model):
+class Organisation(CleanTextMixin, models.Model):
     """A partner, funder, commissioner, publisher or organiser outside the network."""
 
     Kind = OrganisationKind
@@ -223,7 +224,7 @@ class ThemeKind(models.TextChoices):
 
 
 @reversion.register()
-class Theme(TagBase):
+class Theme(CleanTextMixin, TagBase):
     """A curated theme: the one tagging vocabulary of projects, publications and events.
 
     A django-taggit tag (``TagBase``) with a description and a kind, so policy
@@ -334,7 +335,7 @@ class EntryStatus(models.TextChoices):
 
 
 @reversion.register(follow=("themed_links", "contributions", "involvements"))
-class Entry(models.Model):
+class Entry(CleanTextMixin, models.Model):
     """What the network publishes: the concrete base of every kind of entry.
 
     ``kind`` is denormalised from the subclass so lists and facets filter
@@ -657,7 +658,7 @@ class SearchWord(models.Model):
 
 
 @reversion.register()
-class SynonymGroup(models.Model):
+class SynonymGroup(CleanTextMixin, models.Model):
     """Words and phrases a visitor may type for one another: an acronym and its long
     form ("JEMS", "Journal of Ethnic and Migration Studies"), "16th" and "Sixteenth".
     A search for any of them finds entries with any of them, on both databases."""

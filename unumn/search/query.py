@@ -11,9 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from unumn.text import clean_text
+
 MAX_QUERY_LENGTH = 200
 MAX_CLAUSES = 12
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TOKENS = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
@@ -64,7 +65,7 @@ def fold(text):
 
 def strip_control(text):
     """Without NUL and the other control characters (PostgreSQL and XML refuse them)."""
-    return CONTROL_CHARACTERS.sub("", text or "")
+    return clean_text(text or "")
 
 
 def clean(text):
