@@ -12,6 +12,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, User
@@ -46,6 +47,7 @@ from unumn.permissions import (
 )
 from unumn.search import reindex_once
 from unumn.services import entries_set_status
+from unumn.text import clean_text
 
 # Themes are the one tag vocabulary; taggit's own generic Tag is not used.
 admin.site.unregister(Tag)
@@ -421,3 +423,24 @@ def locked_out(request, original_response=None, credentials=None):
         "failure_limit": settings.AXES_FAILURE_LIMIT,
     }
     return render(request, "admin/locked_out.html", context, status=429)
+
+
+def login_username(request, credentials=None):
+    """The user name a sign-in attempt gave, as django-axes records it (its column holds
+    255 characters; PostgreSQL refuses NUL): what it means for a lockout is unchanged."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "POST", {}).get("username")
+    return clean_text(str(username))[:255] if username is not None else None
+
+
+class SignInForm(AdminAuthenticationForm):
+    """The admin's sign-in form, taking control characters out of the user name (a
+    user name with them exists nowhere: the usual "wrong credentials" answer)."""
+
+    def clean_username(self):
+        return clean_text(self.cleaned_data.get("username") or "")
+
+
+admin.site.login_form = SignInForm

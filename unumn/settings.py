@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "unumn.middleware.CleanParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,11 +201,14 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "unumn.admin.locked_out"
+# The user name as the lockout table keeps it: clean, and no longer than its column.
+AXES_USERNAME_CALLABLE = "unumn.admin.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # Sessions end at logout, after twelve hours, and (Django's session hash) when the
 # password changes; editors' browsers forget them when closed.
+SESSION_ENGINE = "unumn.sessions"  # malformed cookies count as none (unumn/sessions.py)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
