@@ -17,6 +17,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, OperationalError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from django.utils.timesince import timesince
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
+from unumn import history
 from unumn.history_admin import EntryHistoryAdminMixin, not_found
 from unumn.models import (
     Contribution,
@@ -193,7 +195,18 @@ class InvolvementInline(admin.TabularInline):
 class EntryAdminForm(forms.ModelForm):
     """Themes are picked from the curated vocabulary (with autocomplete), not typed
     as free text, so a typo never creates a new theme. An entry cannot be related
-    to, or part of, itself."""
+    to, or part of, itself.
+
+    Two editors of one entry: the form carries the version it was opened on
+    (``edit_token``, the entry's latest history version). If another save came in
+    between, nothing is saved: the editor gets their input back with what the other
+    editor changed, and saving again keeps theirs, knowingly. A save that failed for
+    a reason of the moment (``save_failure``: a race on a unique link, a busy
+    database) comes back the same way, with the input kept.
+    """
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    save_failure = None
 
     themes = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.all(),
@@ -206,6 +219,7 @@ class EntryAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             return
+        self.initial["edit_token"] = history.latest_version_id(self.instance)
         self.initial["themes"] = list(self.instance.themes.all())
         field = self.fields.get("institutes")
         if field is not None:
@@ -224,7 +238,22 @@ class EntryAdminForm(forms.ModelForm):
             self.add_error("part_of", "An entry cannot be part of itself.")
         if pk is not None and any(entry.pk == pk for entry in cleaned.get("related") or []):
             self.add_error("related", "An entry cannot be related to itself.")
+        if self.save_failure:
+            raise forms.ValidationError(self.save_failure)
+        if pk is not None:
+            self.check_no_other_save(cleaned.get("edit_token") or "")
         return cleaned
+
+    def check_no_other_save(self, token):
+        """Refuse a save over another editor's that came in after this form was opened."""
+        latest = history.latest_version_id(self.instance)
+        if not token or token == latest:
+            return
+        changes = history.changes_since(self.instance, token)
+        # The form comes back carrying the latest version: saving again is deliberate.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_token")] = latest
+        raise forms.ValidationError(history.conflict_message(changes))
 
 
 class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
@@ -250,7 +279,7 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (None, {"fields": ["title", "slug", "summary", "body"]}),
+            (None, {"fields": ["title", "slug", "summary", "body", "edit_token"]}),
             ("Who and where", {"fields": ["institutes", "themes", "countries"]}),
             ("Dates", {"fields": ["date", "date_precision"]}),
         ]
@@ -312,8 +341,22 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
                 form.instance.institutes.add(*kept)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with reindex_once():
+        try:
+            with reindex_once():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except (IntegrityError, OperationalError) as error:
+            failure = save_failure(error)
+            if request.method != "POST" or failure is None:
+                raise
+            # Nothing was saved (the transaction was rolled back): the form again, with
+            # the editor's input and what happened.
+            request.unumn_save_failure = failure
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        failure = getattr(request, "unumn_save_failure", None)
+        return type(form.__name__, (form,), {"save_failure": failure}) if failure else form
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_viewonsite" in request.POST:
@@ -444,3 +487,21 @@ class SignInForm(AdminAuthenticationForm):
 
 
 admin.site.login_form = SignInForm
+
+
+def save_failure(error):
+    """What to tell an editor whose save failed for a reason of the moment (then they
+    get their form back), or ``None`` for any other failure."""
+    text = str(error).lower()
+    if isinstance(error, IntegrityError):
+        return (
+            "Nothing was saved: another editor saved the same link (the same person or "
+            "organisation in the same role) at the same moment. Your changes are below: "
+            "check them and save again."
+        )
+    if any(busy in text for busy in ("database is locked", "deadlock", "lock timeout")):
+        return (
+            "Nothing was saved: the database was busy with another save. Your changes "
+            "are below: save again in a moment."
+        )
+    return None

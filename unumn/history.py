@@ -135,3 +135,57 @@ def deleted_entry_institutes(version):
 def holds_other_entries(version):
     """Was this version saved together with other entries (a revision of several)?"""
     return _entry_versions([version.revision_id]).exclude(object_id=version.object_id).exists()
+
+
+def latest_version_id(obj):
+    """The id of the latest saved version of ``obj`` (as text; ``""`` if none)."""
+    from reversion.models import Version
+
+    latest = Version.objects.get_for_object(obj).values_list("pk", flat=True).first()
+    return "" if latest is None else str(latest)
+
+
+def changes_since(entry, version_id):
+    """``[Change]``: what changed in ``entry`` from the version ``version_id`` to its
+    latest one (only what changed)."""
+    from reversion.models import Version
+
+    versions = Version.objects.get_for_object(entry).select_related("revision__user")
+    try:
+        since = versions.get(pk=int(version_id))
+    except (ValueError, Version.DoesNotExist):
+        return []
+    latest = versions.first()
+    model = type(entry)
+    older = snapshot(since.revision, model=model, entry_id=entry.pk)
+    newer = snapshot(latest.revision, model=model, entry_id=entry.pk)
+    changes = [change for change in compare(older, newer) if change.changed]
+    for change in changes:
+        change.by = latest.revision.user
+        change.at = latest.revision.date_created
+    return changes
+
+
+def conflict_message(changes):
+    """The message of a save refused because another editor saved first: who, when, and
+    what they changed (their version), as safe HTML."""
+    from django.utils.html import format_html, format_html_join
+    from django.utils.timezone import localtime
+
+    if not changes:
+        return format_html(
+            "Another editor saved this entry after you opened it. Nothing was saved: "
+            "check your changes below and save again to keep them."
+        )
+    who = changes[0].by.get_username() if changes[0].by else "another editor"
+    items = format_html_join(
+        "", "<li>{}: now “{}” (was “{}”)</li>", ((c.label, c.after, c.before) for c in changes)
+    )
+    return format_html(
+        "{} saved this entry at {} after you opened it. Nothing was saved: your changes "
+        "are below; theirs are kept. They changed: <ul>{}</ul>Save again to put yours in "
+        "place of theirs, or change your form to keep both.",
+        who,
+        localtime(changes[0].at).strftime("%H:%M"),
+        items,
+    )

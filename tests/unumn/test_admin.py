@@ -236,3 +236,88 @@ def test_repeated_failed_logins_are_locked_out(django_user_model):
     assert response.status_code == 429
     assert b"Too many failed sign-in attempts" in response.content
     assert "_auth_user_id" not in client.session
+
+
+class TestTwoEditorsAtOnce:
+    """A second save over the first is refused with both versions; races and a busy
+    database bring the form back: nothing an editor typed is lost."""
+
+    @pytest.fixture
+    def entry(self):
+        return Publication.objects.get(slug="forced-migration-inequality")
+
+    def test_the_second_save_is_refused_with_both_versions(self, admin_client, entry):
+        from tests.editing import form_data, url
+
+        first, second = (form_data(admin_client.get(url("change", entry.pk))) for _ in "ab")
+        first["summary"] = "The first editor's summary."
+        assert admin_client.post(url("change", entry.pk), first).status_code == 302
+        second["title"] = "The second editor's title"
+        response = admin_client.post(url("change", entry.pk), second)
+        assert response.status_code == 200  # the form, again
+        html = response.content.decode()
+        assert "saved this entry at" in html and "The first editor&#x27;s summary." in html
+        assert 'value="The second editor&#x27;s title"' in html  # their input, kept
+        title = entry.title
+        entry.refresh_from_db()
+        assert (entry.summary, entry.title) == (first["summary"], title)
+        # Saving the form again, knowingly, keeps the second editor's change.
+        second["edit_token"] = response.context["adminform"].form["edit_token"].value()
+        assert admin_client.post(url("change", entry.pk), second).status_code == 302
+        entry.refresh_from_db()
+        assert entry.title == "The second editor's title"
+
+    def test_a_unique_link_race_brings_the_form_back(self, admin_client, entry, monkeypatch):
+        from tests.editing import form_data, url
+        from unumn.models import Contribution
+
+        data = form_data(admin_client.get(url("change", entry.pk)))
+        person = Person.objects.get(slug="finn-tarp")
+        prefix = "contributions-"
+        total = int(data[f"{prefix}TOTAL_FORMS"])
+        data.update(
+            {
+                f"{prefix}TOTAL_FORMS": str(total + 1),
+                f"{prefix}{total}-person": str(person.pk),
+                f"{prefix}{total}-role": "author",
+                f"{prefix}{total}-order": "9",
+            }
+        )
+        # Another editor adds the same person in the same role between our form's
+        # validation and its save (validation cannot see it).
+        real_save = Contribution.save
+
+        def racing_save(contribution, *args, **kwargs):
+            if (
+                contribution.person_id == person.pk
+                and not Contribution.objects.filter(
+                    entry=contribution.entry, person=person, role="author"
+                ).exists()
+            ):
+                other = Contribution(entry=entry, person=person, role="author", order=99)
+                real_save(other)
+            return real_save(contribution, *args, **kwargs)
+
+        monkeypatch.setattr(Contribution, "save", racing_save)
+        response = admin_client.post(url("change", entry.pk), data)
+        assert response.status_code == 200
+        assert "another editor saved the same link" in response.content.decode()
+
+    def test_a_busy_database_brings_the_form_back(self, admin_client, entry, monkeypatch):
+        from django.db import OperationalError
+
+        from publications.admin import PublicationAdmin
+        from tests.editing import form_data, url
+
+        data = form_data(admin_client.get(url("change", entry.pk)))
+        data["title"] = "Typed while the database was busy"
+
+        def busy(*args, **kwargs):
+            raise OperationalError("database is locked")
+
+        monkeypatch.setattr(PublicationAdmin, "save_model", busy)
+        response = admin_client.post(url("change", entry.pk), data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "the database was busy" in html
+        assert 'value="Typed while the database was busy"' in html
