@@ -47,7 +47,7 @@ from unumn.permissions import (
     entries_editable_by,
     visible_entries_q,
 )
-from unumn.search import reindex_once
+from unumn.search import MAX_INDEXED_BODY, reindex_once
 from unumn.services import entries_set_status
 from unumn.text import clean_text
 
@@ -217,6 +217,12 @@ class EntryAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        body = self.fields.get("body")
+        if body is not None:
+            body.help_text = (
+                f"{body.help_text} Searches read its first {MAX_INDEXED_BODY:,} characters;"
+                " the page shows all of it."
+            )
         if not self.instance.pk:
             return
         self.initial["edit_token"] = history.latest_version_id(self.instance)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class UnumnConfig(AppConfig):
@@ -10,4 +11,7 @@ class UnumnConfig(AppConfig):
     verbose_name = "Network"
 
     def ready(self):
-        from unumn import checks, signals  # noqa: F401 - registers checks, connects handlers
+        from unumn import checks, db, signals  # noqa: F401 - registers checks, connects handlers
+
+        pre_migrate.connect(db.lift_statement_timeout_for_migrate, sender=self)
+        post_migrate.connect(db.restore_statement_timeout_after_migrate, sender=self)

@@ -189,3 +189,43 @@ def conflict_message(changes):
         localtime(changes[0].at).strftime("%H:%M"),
         items,
     )
+
+
+def recovery_clash(version):
+    """The entry that now holds a unique value (its address) the deleted entry of
+    ``version`` had, as ``(field, value, entry)``; ``None`` if recovering would not
+    clash. It happens when the content load, or an editor, added the entry again
+    after it was deleted."""
+    model = version._model
+    values = version.field_dict
+    for field in model._meta.concrete_fields:
+        value = values.get(field.attname)
+        if not field.unique or field.primary_key or value in (None, ""):
+            continue
+        holder = (
+            field.model._default_manager.filter(**{field.attname: value})
+            .exclude(pk=values.get(field.model._meta.pk.attname))
+            .first()
+        )
+        if holder is not None:
+            return field, value, holder
+    return None
+
+
+def clash_message(version, clash, change_url):
+    """Why a deleted entry cannot be recovered, naming the entry it clashes with."""
+    from django.utils.html import format_html
+
+    field, value, holder = clash
+    label = "page address" if field.get_internal_type() == "SlugField" else field.verbose_name
+    return format_html(
+        '“{}” cannot be recovered: its {} “{}” now belongs to <a href="{}">“{}”</a>, '
+        "added after it was deleted (by the content load or an editor). Edit that entry "
+        "instead; or, to keep both, give that entry another {} first, then recover.",
+        version.object_repr,
+        label,
+        value,
+        change_url,
+        holder,
+        label,
+    )

@@ -70,6 +70,15 @@ class EntryHistoryAdminMixin:
             raise PermissionDenied
         if history.holds_other_entries(version):
             return self._refuse_shared_revision(request)
+        clash = history.recovery_clash(version)
+        if clash is not None:
+            holder = getattr(clash[2], "specific", clash[2])
+            opts = holder._meta
+            change_url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[holder.pk]
+            )
+            messages.error(request, history.clash_message(version, clash, change_url))
+            return redirect(reverse(f"admin:{self.url_name('recoverlist')}"))
         return super().recover_view(request, version_id, extra_context)
 
     def _refuse_shared_revision(self, request, pk=None):

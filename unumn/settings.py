@@ -115,12 +115,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer must not hold a worker: connections give up after
+# DB_CONNECT_TIMEOUT seconds and statements after DB_STATEMENT_TIMEOUT milliseconds
+# (the site then answers 503, unumn/errors.py). Long commands (migrate, the content
+# load, seeding, reindexing) lift the statement limit for themselves (unumn/db.py).
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+DB_STATEMENT_TIMEOUT = int(os.environ.get("DB_STATEMENT_TIMEOUT", "15000"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
-    # WAL lets the development server read while the content command writes.
+    # WAL lets the development server read while the content command writes; a write
+    # waits DB_CONNECT_TIMEOUT seconds for a lock, then the editor gets the form back.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": DB_CONNECT_TIMEOUT,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -128,8 +137,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's default cost of a random page read (4) assumes spinning disks and
     # steers facet counts away from index lookups; 1.1 is the usual value for SSDs
     # or a database that fits in memory.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c random_page_cost={os.environ.get('PG_RANDOM_PAGE_COST', '1.1')}"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DB_CONNECT_TIMEOUT,
+        options=(
+            f"-c random_page_cost={os.environ.get('PG_RANDOM_PAGE_COST', '1.1')}"
+            f" -c statement_timeout={DB_STATEMENT_TIMEOUT}"
+        ),
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -208,6 +221,7 @@ AXES_VERBOSE = False
 
 # Sessions end at logout, after twelve hours, and (Django's session hash) when the
 # password changes; editors' browsers forget them when closed.
+CSRF_FAILURE_VIEW = "unumn.errors.csrf_failure"
 SESSION_ENGINE = "unumn.sessions"  # malformed cookies count as none (unumn/sessions.py)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 60 * 60 * 12

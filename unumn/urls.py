@@ -70,3 +70,8 @@ admin.site.index_title = "Curate the network's research"
 # Its own title on the sign-in page (as admin/login.html, the admin's own would win:
 # django.contrib.admin comes first in INSTALLED_APPS).
 admin.site.login_template = "admin/unumn/login.html"
+
+handler400 = "unumn.errors.bad_request"
+handler403 = "unumn.errors.permission_denied"
+handler404 = "unumn.errors.page_not_found"
+handler500 = "unumn.errors.server_error"

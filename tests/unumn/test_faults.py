@@ -56,3 +56,35 @@ def test_admin_autocomplete_with_nul(admin_client, params):
 )
 def test_admin_search_with_nul(admin_client, name):
     assert admin_client.get(reverse(name), {"q": "gissel\x00quist"}).status_code == 200
+
+
+def unique_words(size):
+    """Distinct words (letters only) adding up to about ``size`` characters."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words, number, total = [], 0, 0
+    while total < size:
+        word, n = "", number
+        while True:
+            word = letters[n % 26] + word
+            n //= 26
+            if not n:
+                break
+        words.append("q" + word)
+        total += len(word) + 2
+        number += 1
+    return " ".join(words)
+
+
+def test_a_body_of_a_million_and_a_half_unique_words_saves_and_is_found(client):
+    body = unique_words(1_500_000)
+    entry = make_publication(slug="huge-body", title="Huge body", body=body)
+    entry.refresh_from_db()
+    assert len(entry.body) == len(body)
+    found = client.get("/catalogue/", {"q": body.split()[3]})
+    assert "/huge-body/" in found.content.decode()
+    assert client.get(entry.get_absolute_url()).status_code == 200
+
+
+def test_the_entry_form_says_how_much_of_the_body_searches_read(admin_client):
+    page = admin_client.get(reverse("admin:publications_publication_add")).content.decode()
+    assert "Searches read its first 200,000 characters" in page

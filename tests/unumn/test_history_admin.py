@@ -1,6 +1,8 @@
 """Entry history in the admin (``unumn/history_admin.py``): every save recorded with who and
 when; compare, revert and recover, each within the editor's institutes."""
 
+import os
+
 import pytest
 
 from publications.models import Publication
@@ -148,3 +150,28 @@ def test_bulk_delete_can_be_recovered(users, entries):
     client.post(url("changelist"), data)
     assert not Entry.objects.filter(pk=entries["a"].pk).exists()
     assert Version.objects.get_deleted(Publication).filter(object_id=str(entries["a"].pk)).exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_recovering_an_entry_the_content_load_added_again_names_the_clash(users, method):
+    """The network's content load re-creates a deleted seed entry under a new id; its
+    old version cannot come back beside it, and the editor is told which entry is in
+    the way (not "missing dependency")."""
+    from django.core.management import call_command
+    from reversion.models import Version
+
+    seeded = Publication.objects.order_by("pk").first()
+    client = client_for(users["network"])
+    assert client.post(url("delete", seeded.pk), {"post": "yes"}).status_code == 302
+    call_command("load_network_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    again = Publication.objects.get(slug=seeded.slug)
+    assert again.pk != seeded.pk
+
+    version = Version.objects.get_deleted(Publication).get(object_id=str(seeded.pk))
+    response = getattr(client, method)(url("recover", version.pk), follow=True)
+    page = response.content.decode()
+    assert "missing dependency" not in page
+    assert f"page address “{seeded.slug}” now belongs to" in page
+    assert url("change", again.pk) in page
+    assert Publication.objects.filter(slug=seeded.slug).count() == 1
+    assert Publication.objects.get(slug=seeded.slug).pk == again.pk

@@ -18,12 +18,19 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from unumn.search.backends import MARK_END, MARK_START, backend, plain
-from unumn.search.indexing import entries_reindex, entry_keywords, reindex_once
+from unumn.search.indexing import (
+    MAX_INDEXED_BODY,
+    entries_reindex,
+    entry_keywords,
+    reindex_once,
+    reindex_suspended,
+)
 from unumn.search.query import MAX_QUERY_LENGTH, ParsedQuery, clean, parse, strip_control
 
 SNIPPET_LENGTH = 220
 
 __all__ = [
+    "MAX_INDEXED_BODY",
     "MAX_QUERY_LENGTH",
     "ParsedQuery",
     "backend",
@@ -32,6 +39,7 @@ __all__ = [
     "entry_keywords",
     "parse",
     "reindex_once",
+    "reindex_suspended",
     "snippet",
     "strip_control",
 ]

@@ -107,7 +107,7 @@ def entries_reindex(*, entry_ids=None, batch_size=1000, progress=None, bulk=Fals
     ``(done, total)`` after each batch. ``bulk`` (for large rebuilds) lets PostgreSQL
     compute the names of each batch in one statement.
     """
-    if _batch_collect(entry_ids):
+    if getattr(_batch, "suspended", False) or _batch_collect(entry_ids):
         return 0
     queryset = Entry.objects.order_by("pk")
     if entry_ids is not None:
@@ -152,6 +152,17 @@ def _update_keywords(ids):
             entry.search_keywords = keywords
             changed.append(entry)
     Entry.objects.bulk_update(changed, ["search_keywords"])
+
+
+@contextlib.contextmanager
+def reindex_suspended():
+    """No index updates in this block (a fixture load, which writes rows in any order:
+    an entry's links may come before or after it); the caller rebuilds after."""
+    _batch.suspended = True
+    try:
+        yield
+    finally:
+        _batch.suspended = False
 
 
 @contextlib.contextmanager

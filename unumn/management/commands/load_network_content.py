@@ -7,6 +7,7 @@ from unumn.content.loader import (
     read_countries,
     read_network_content,
 )
+from unumn.db import without_statement_timeout
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--file", default=str(NETWORK_FILE), help="The content data file.")
         parser.add_argument("--countries", default=str(COUNTRIES_FILE), help="The country list.")
 
+    @without_statement_timeout
     def handle(self, *args, **options):
         report = network_content_load(
             data=read_network_content(options["file"]),

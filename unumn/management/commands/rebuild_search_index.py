@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from unumn.db import without_statement_timeout
 from unumn.search import entries_reindex
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=2000)
 
+    @without_statement_timeout
     def handle(self, *args, **options):
         def progress(done, total):
             self.stdout.write(f"\r  indexed {done:,} of {total:,} entries", ending="")

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from unumn import kinds
 from unumn.content.loader import network_content_load, read_countries
+from unumn.db import without_statement_timeout
 from unumn.models import (
     Contribution,
     Country,
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2018)
         parser.add_argument("--batch-size", type=int, default=2_000)
 
+    @without_statement_timeout
     def handle(self, *args, **options):
         name = str(settings.DATABASES["default"]["NAME"])
         if "bench" not in name:
