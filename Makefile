@@ -104,3 +104,15 @@ loadtest: install
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG_SMALL) $(BIN)/python manage.py loadtest --json var/loadtest-10k.json $(LOADTEST_ARGS)
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py loadtest --json var/loadtest-100k.json $(LOADTEST_ARGS)
 	$(BENCH_ENV) $(BIN)/python manage.py loadtest --compare var/loadtest-10k.json var/loadtest-100k.json
+
+# --- The production topology on one machine (deploy/README.md) ------------------------------
+# nginx :8080 -> two gunicorn app hosts :8001/:8002 -> PgBouncer :6432 -> PostgreSQL primary
+# :5433 streaming to a replica :5434, and Redis :6380; all on loopback, as root (it installs
+# Debian packages and creates PostgreSQL clusters). Status and fault injection:
+# deploy/stack status | kill-host N | start-host N | restart-redis | stop-replica | start-replica
+.PHONY: stack stack-stop
+stack: install ## Start (or complete) the whole stack; idempotent
+	deploy/stack up
+
+stack-stop: ## Stop the stack in reverse order (PostgreSQL data stays on disk)
+	deploy/stack down

@@ -18,6 +18,16 @@ from unumn.content.loader import network_content_load, read_network_content
 pytest.register_assert_rewrite("tests.assertions", "tests.catalogue", "tests.editing")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """No page or version kept from another test: each test's transaction is rolled
+    back, and the content version with it, so a page kept by one test could be taken
+    as current by the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:

@@ -46,3 +46,9 @@ WHITENOISE_USE_FINDERS = True
 # A fourth kind of entry that lives in tests/fourth_kind/ only: the suite runs with it,
 # which shows that a kind plugs in without touching the core.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.fourth_kind"]  # noqa: F405
+
+# A replica alias on PostgreSQL (a second connection to the test database, which sees
+# what is committed, as a replica does), for the tests of the router
+# (tests/unumn/test_replica.py), which install it: no other test reads from it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -8,7 +8,7 @@ for small catalogues, returns rows.
 """
 
 import numpy as np
-from django.db import connection
+from django.db import connections
 
 EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -19,7 +19,9 @@ def int_columns(queryset, *fields, order_by=None):
     not allowed: filter them out first."""
     # The order is numpy's: sorting in the aggregate costs the database more, and a
     # model's default ordering may add a join.
-    sql, params = queryset.order_by().values_list(*fields).query.sql_with_params()
+    rows_of = queryset.order_by().values_list(*fields)
+    sql, params = rows_of.query.sql_with_params()
+    connection = connections[rows_of.db]  # the replica's, for a public request
     if connection.vendor == "postgresql":
         columns = [f"c{i}" for i in range(len(fields))]
         # One aggregate per column over the same rows: the arrays stay aligned.

@@ -693,6 +693,9 @@ class ContentVersion(models.Model):
     """
 
     number = models.PositiveBigIntegerField(default=1)
+    # When it last changed: for that long after a change, public reads go to the primary
+    # database, not to a replica that may not have it yet (unumn/db.py).
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -59,8 +59,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "unumn.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the session or the database: a kept page is served
+    # from here (unumn/pagecache.py).
+    "unumn.pagecache.PageCacheMiddleware",
+    "unumn.db.ReplicaFallbackMiddleware",
     "unumn.middleware.CleanParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +150,66 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         ),
     )
 
+# Several hosts (deploy/): PgBouncer in transaction mode in front of PostgreSQL
+# (DB_POOLED: a connection may change between transactions, so no server-side cursors
+# and no prepared statements), and a streaming replica for public reads
+# (DATABASE_REPLICA_URL; unumn/db.py routes to it and falls back to the primary).
+DB_POOLED = env_bool("DB_POOLED")
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["unumn.db.PrimaryReplicaRouter"]
+for database in DATABASES.values():
+    if DB_POOLED and database["ENGINE"] == "django.db.backends.postgresql":
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database["OPTIONS"]["prepare_threshold"] = None
+# Seconds the replica may lag before public reads go to the primary.
+REPLICA_MAX_LAG = float(os.environ.get("REPLICA_MAX_LAG", "5"))
+
+# The cache: Redis shared by every host when REDIS_URL is set (django-redis); a Redis
+# that does not answer counts as a cache miss, never an error. Without it, each process
+# keeps its own (development, one host). Pages for anonymous visitors are kept in it
+# (unumn/pagecache.py), keyed by the content version (unumn/versions.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "unumn"),
+            "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": True,
+                "COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor",
+            },
+        }
+    }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "unumn.cache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "unumn",
+            "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# Seconds browsers and nginx may reuse a page without asking (never past the next
+# scheduled entry's time); 0: they ask every time, and get a 304 when it is unchanged.
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "0"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,7 +225,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -202,8 +267,9 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only on a loopback stack served over plain HTTP (deploy/stack).
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -217,6 +283,12 @@ AXES_LOCKOUT_CALLABLE = "unumn.admin.locked_out"
 # The user name as the lockout table keeps it: clean, and no longer than its column.
 AXES_USERNAME_CALLABLE = "unumn.admin.login_username"
 AXES_RESET_ON_SUCCESS = True
+# Behind PROXY_COUNT proxies (nginx: 1) the visitor's address is the last one they add
+# to X-Forwarded-For; without it every attempt would come from the proxy's address.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 # Sessions end at logout, after twelve hours, and (Django's session hash) when the
@@ -226,10 +298,22 @@ SESSION_ENGINE = "unumn.sessions"  # malformed cookies count as none (unumn/sess
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
+# LOG_FORMAT=json: one JSON object a line, with the request's id (unumn/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "unumn.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "unumn.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every login at INFO; failures and lockouts are warnings.
     "loggers": {"axes": {"level": "WARNING"}},

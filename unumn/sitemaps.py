@@ -10,7 +10,7 @@ A kind with no public entries has no section: an empty ``urlset`` is not valid.
 
 import datetime
 
-from django.db import connection
+from django.db import connections
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.http import Http404, HttpResponse
@@ -80,7 +80,7 @@ def entry_pages():
     ).values("kind", "number", "updated_at")
     pages = {}
     sql, params = numbered.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connections[numbered.db].cursor() as cursor:
         cursor.execute(
             f"SELECT kind, (number - 1) / {ENTRIES_PER_PAGE}, max(updated_at) "
             f"FROM ({sql}) AS numbered GROUP BY 1, 2 ORDER BY 1, 2",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from unumn import feeds, kinds, sitemaps, views
+from unumn import feeds, health, kinds, sitemaps, views
 
 institute_patterns = (
     [
@@ -62,6 +62,8 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 admin.site.site_header = "UNU Migration Network — editors"

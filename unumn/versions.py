@@ -6,25 +6,57 @@ time the most recent public entry went public. The second part changes when a
 scheduled entry's time comes, with no write at all. Anything derived from the
 content and kept between requests (facet indexes, vocabulary counts, rendered
 cards, cached pages) is keyed by it, so it is invalidated at once, in every
-process and on every host. One small query per request (both parts come from a
-one-row table and the end of an index), remembered until the next request.
+process and on every host. Read once per request, and remembered until its end.
 
 The bump is an ``UPDATE`` inside the writer's transaction: other processes see
-the new number exactly when they can see the change itself.
+the new number exactly when they can see the change itself. With a shared cache
+(Redis, several hosts) the version is also kept there: the writer puts the new one
+in when its transaction commits, so a request reads it with the page it may serve
+(``unumn/pagecache.py``) in one round trip, and no database query. It is kept there
+until the next scheduled entry's time (then read afresh) and at most
+``VERSION_TTL`` seconds (a writer that could not reach the cache at its commit
+leaves it stale no longer than that).
 """
 
 import secrets
 import threading
+import weakref
 from collections import OrderedDict
+from typing import NamedTuple
 
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import request_finished, request_started
-from django.db.models import Subquery
+from django.db import connections, transaction
+from django.db.models import Min, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
 
 from unumn.models import ContentVersion, Entry
 
+CACHE_KEY = "content-version"
+VERSION_TTL = 30  # seconds
+
 _memo = threading.local()
+
+
+class Record(NamedTuple):
+    """The content version as kept: ``key`` is what derived data is keyed by; ``next_at``
+    (the next scheduled entry's time) bounds how long it holds; ``changed_at`` is
+    the time of the last write."""
+
+    number: int
+    latest: float  # the latest public entry's publish time (a timestamp; 0 if none)
+    next_at: float | None
+    changed_at: float
+
+    @property
+    def key(self):
+        return (self.number, self.latest)
+
+    def holds(self, now):
+        return self.next_at is None or now < self.next_at
 
 
 @receiver(request_started)
@@ -38,23 +70,75 @@ def _finish(**kwargs):
     _memo.__dict__.clear()
 
 
+def shared_cache():
+    """Is the cache shared by every process (Redis), not each process's own?"""
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
+def read():
+    """The version as the primary database has it now (one query)."""
+    now = timezone.now()
+    public = Entry.objects.using("default").filter(status=Entry.Status.PUBLISHED)
+    latest = public.filter(publish_at__lte=now).order_by("-publish_at").values("publish_at")[:1]
+    upcoming = (
+        public.filter(publish_at__gt=now)
+        .order_by()
+        .values("status")
+        .annotate(next_at=Min("publish_at"))
+        .values("next_at")
+    )
+    row = (
+        ContentVersion.objects.using("default")
+        .filter(pk=1)
+        .annotate(latest=Subquery(latest), next_at=Subquery(upcoming))
+        .values_list("number", "latest", "next_at", "changed_at")
+        .first()
+    ) or (0, None, None, None)
+    number, latest_at, next_at, changed_at = row
+    return Record(
+        number,
+        latest_at.timestamp() if latest_at else 0.0,
+        next_at.timestamp() if next_at else None,
+        changed_at.timestamp() if changed_at else 0.0,
+    )
+
+
+def record(kept=None):
+    """The current ``Record`` (remembered until the end of the request; outside a
+    request, read every time). ``kept``: the record a caller has just read from the
+    shared cache itself (with a page, in the same round trip)."""
+    found = getattr(_memo, "record", None)
+    if found is not None:
+        return found
+    now = timezone.now().timestamp()
+    use_cache = shared_cache() and not _writing()
+    if use_cache and kept is None:
+        kept = cache.get(CACHE_KEY)
+    if use_cache and isinstance(kept, Record) and kept.holds(now):
+        found = kept
+    else:
+        found = read()
+        if use_cache:
+            # ``add``, not ``set``: a writer that committed meanwhile has put its newer
+            # version in; a stale one (its ``next_at`` has come) is replaced.
+            if kept is None:
+                cache.add(CACHE_KEY, found, _ttl(found, now))
+            else:
+                cache.set(CACHE_KEY, found, _ttl(found, now))
+    if getattr(_memo, "in_request", False):
+        _memo.record = found
+    return found
+
+
+def _ttl(found, now):
+    if found.next_at is None:
+        return VERSION_TTL
+    return max(1, min(VERSION_TTL, int(found.next_at - now) + 1))
+
+
 def current():
-    """``(number, latest publish time)`` of the public content, now (remembered until
-    the end of the request; outside a request, read every time)."""
-    key = getattr(_memo, "key", None)
-    if key is None:
-        public = Entry.objects.filter(status=Entry.Status.PUBLISHED, publish_at__lte=timezone.now())
-        latest = public.order_by("-publish_at").values("publish_at")[:1]
-        number, at = (
-            ContentVersion.objects.filter(pk=1)
-            .annotate(latest=Subquery(latest))
-            .values_list("number", "latest")
-            .first()
-        ) or (0, None)
-        key = (number, at.timestamp() if at else 0.0)
-        if getattr(_memo, "in_request", False):
-            _memo.key = key
-    return key
+    """``(number, latest publish time)`` of the public content, now."""
+    return record().key
 
 
 def bump():
@@ -65,9 +149,29 @@ def bump():
     that same number again (every process would then take its cached data, derived
     from the rolled-back content, for current)."""
     number = secrets.randbits(62)
-    if not ContentVersion.objects.filter(pk=1).update(number=number):
-        ContentVersion.objects.update_or_create(pk=1, defaults={"number": number})
-    _memo.__dict__.pop("key", None)
+    changed = {"number": number, "changed_at": timezone.now()}
+    if not ContentVersion.objects.filter(pk=1).update(**changed):
+        ContentVersion.objects.update_or_create(pk=1, defaults=changed)
+    _memo.__dict__.pop("record", None)
+    if shared_cache() and not _writing():
+        transaction.on_commit(_publish)
+
+
+def _writing():
+    """Has this transaction changed the content (its new version not yet committed)?
+    Then the version is read from the database, where this writer sees its own."""
+    connection = connections["default"]
+    return connection.in_atomic_block and any(
+        func is _publish for _, func, _ in connection.run_on_commit
+    )
+
+
+def _publish():
+    """After a writer's commit: its version, for every host (``set``: it is newer than
+    any kept)."""
+    found = read()
+    cache.set(CACHE_KEY, found, _ttl(found, timezone.now().timestamp()))
+    _memo.__dict__.pop("record", None)
 
 
 class VersionedCache:
@@ -80,10 +184,20 @@ class VersionedCache:
     asks (a preview, a draft).
     """
 
+    every = weakref.WeakSet()  # each one made, for ``clear_every()``
+
     def __init__(self, size, *, weigh=None):
         self.size, self.weigh = size, weigh or (lambda value: 1)
         self._lock = threading.Lock()
         self._version, self._items, self._weight = None, OrderedDict(), 0
+        VersionedCache.every.add(self)
+
+    @classmethod
+    def clear_every(cls):
+        """Forget everything kept in this process (as a fresh process starts: a
+        benchmark's first request, another host in a test)."""
+        for kept in list(cls.every):
+            kept.clear()
 
     def _current(self):
         version = current()

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from tests.editing import make_draft_with_links, make_user
 from tests.factories import (
@@ -70,3 +72,13 @@ def entries():
         "a": make_draft_with_links("A draft of WIDER", wider),
         "b": make_draft_with_links("A draft of GCM", gcm),
     }
+
+
+def refuse_connection(wrapper):
+    raise OperationalError("connection refused: is the server running?")
+
+
+@pytest.fixture
+def unreachable_database(monkeypatch):
+    """Every query fails as it does when the database is down or restarting."""
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refuse_connection)

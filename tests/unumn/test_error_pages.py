@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_publication
+from tests.unumn.conftest import refuse_connection
 from unumn import views
 
 pytestmark = pytest.mark.django_db
@@ -44,16 +45,6 @@ def test_an_unknown_address_gets_the_sites_404_page(client):
     assert "UNU Migration Network" in response.content.decode()
 
 
-@pytest.fixture
-def unreachable_database(monkeypatch):
-    """Every query fails as it does when the database is down or restarting."""
-
-    def refuse(self):
-        raise OperationalError("connection refused: is the server running?")
-
-    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refuse)
-
-
 @pytest.mark.parametrize("path", ["/", "/catalogue/?q=migration", "/institutes/"])
 def test_a_database_that_is_down_answers_503_with_retry_after(path, unreachable_database):
     client = Client(raise_request_exception=False)
@@ -77,11 +68,7 @@ def test_any_other_failure_is_the_sites_500_page(monkeypatch):
 
 def test_an_entry_page_still_answers_after_the_database_comes_back(client, monkeypatch):
     entry = make_publication(slug="comes-back")
-
-    def refuse(self):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refuse)
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refuse_connection)
     assert Client(raise_request_exception=False).get(entry.get_absolute_url()).status_code == 503
     monkeypatch.undo()
     assert client.get(entry.get_absolute_url()).status_code == 200

@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Case, IntegerField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
@@ -92,7 +92,8 @@ class PostgresSearch:
 
     @staticmethod
     def _ids(matching):
-        with transaction.atomic(), connection.cursor() as cursor:
+        using = matching.db  # the replica, for a public request
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
             # A broad word matches most entries: reading their ids from the GIN
             # index beats the sequential scan the planner would pick (it does not
             # count the cost of unpacking every stored vector).
@@ -147,7 +148,7 @@ class SqliteSearch:
 
     def _ids(self, match):
         sql, params = self._matching_sql(match)
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor:  # SQLite: no replica
             cursor.execute(sql, params)
             return np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
 

@@ -9,7 +9,7 @@ PostgreSQL the closest by trigram similarity (pg_trgm, with its index); on SQLit
 
 import difflib
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.urls import reverse
 
 from unumn.models import SearchWord
@@ -81,7 +81,8 @@ def _closest(word):
     candidates: on PostgreSQL those pg_trgm finds similar (by its trigram index); on
     SQLite those with the same first letter."""
     if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
+        using = router.db_for_read(SearchWord)  # the replica, for a public request
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
             # Low: a swap of two letters in a short word shares few trigrams.
             cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [CANDIDATE_SIMILARITY])
             cursor.execute(
