@@ -107,7 +107,7 @@ loadtest: install
 
 # --- The production topology on one machine (deploy/README.md) ------------------------------
 # nginx :8080 -> two gunicorn app hosts :8001/:8002 -> PgBouncer :6432 -> PostgreSQL primary
-# :5433 streaming to a replica :5434, and Redis :6380; all on loopback, as root (it installs
+# :5433 streaming to a replica :5434 (public reads, directly), and Redis :6380; all on loopback, as root (it installs
 # Debian packages and creates PostgreSQL clusters). Status and fault injection:
 # deploy/stack status | kill-host N | start-host N | restart-redis | stop-replica | start-replica
 .PHONY: stack stack-stop
@@ -116,3 +116,25 @@ stack: install ## Start (or complete) the whole stack; idempotent
 
 stack-stop: ## Stop the stack in reverse order (PostgreSQL data stays on disk)
 	deploy/stack down
+
+# Load test of the running stack: 64 clients for 60 s over a mix of pages, again while an
+# app host is killed, Redis restarted and the replica stopped, then the kept pages against
+# the floor (unumn/management/commands/stack_loadtest.py). Paths are read on the primary.
+.PHONY: stack-loadtest
+stack-loadtest: stack
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+	set -a && . var/stack/env && set +a && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5433/unumn DB_POOLED=0 DATABASE_REPLICA_URL= \
+	$(BIN)/python manage.py stack_loadtest --json var/stack-loadtest.json $(STACK_LOADTEST_ARGS)
+
+# Backups (unumn/backup.py): the database (pg_dump custom format, or SQLite's .backup),
+# the uploaded files and a manifest; a restore is verified against the manifest.
+#   make backup                          -> var/backups/<date and time>/
+#   make restore BACKUP=var/backups/...  (replaces the database and the uploaded files)
+.PHONY: backup restore
+backup: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py backup $(if $(OUT),--out $(OUT))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/<folder>"; exit 2; }
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py restore "$(BACKUP)" --yes

@@ -19,8 +19,8 @@ done = function(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
     'RESULT {"requests": %d, "duration_us": %d, "non2xx": %d, "socket_errors": %d, ' ..
-    '"p50_us": %d, "p99_us": %d}\n',
+    '"p50_us": %d, "p95_us": %d, "p99_us": %d}\n',
     summary.requests, summary.duration, errors.status,
     errors.connect + errors.read + errors.write + errors.timeout,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
 end

@@ -46,6 +46,11 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=2)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
         parser.add_argument("--only", default="", help="Measure the requests whose label has this.")
+        parser.add_argument(
+            "--page-cache",
+            action="store_true",
+            help="Serve with the page cache on (off by default: what a page costs to make).",
+        )
         parser.add_argument("--json", dest="json_file", help="Also write the figures here.")
         parser.add_argument(
             "--compare", nargs=2, metavar=("SMALL", "LARGE"), help="Compare two --json runs."
@@ -82,7 +87,10 @@ class Command(BaseCommand):
             "floor_rps": floor_rps,
             "floor_runs": [f["rps"] for f in floors],
             "rows": rows,
-            "options": {k: options[k] for k in ("duration", "connections", "threads", "workers")},
+            "options": {
+                k: options[k]
+                for k in ("duration", "connections", "threads", "workers", "page_cache")
+            },
         }
         self.print_table(result)
         if options["json_file"]:
@@ -145,44 +153,19 @@ class Command(BaseCommand):
     # --- serving and loading -----------------------------------------------
 
     def serve(self, app, options, folder, name):
-        return Server(app, options["workers"], Path(folder) / f"{name}.log")
+        env = {"PAGE_CACHE": "1" if options["page_cache"] else "0"}
+        return Server(app, options["workers"], Path(folder) / f"{name}.log", env)
 
     def load(self, url, paths, options, folder):
-        listing = Path(folder) / "paths.txt"
-        listing.write_text("\n".join(paths) + "\n")
-        command = [
-            "wrk",
-            f"-t{options['threads']}",
-            f"-c{options['connections']}",
-            "--timeout",
-            "60s",
-            "-s",
-            str(SCRIPT),
-        ]
-        if options["warmup"]:
-            subprocess.run(
-                [*command, f"-d{options['warmup']}s", url, "--", str(listing)],
-                capture_output=True,
-                check=True,
-            )
-            drain(url)
-        run = subprocess.run(
-            [*command, f"-d{options['duration']}s", url, "--", str(listing)],
-            capture_output=True,
-            text=True,
-            check=True,
+        return run_wrk(
+            url,
+            paths,
+            folder,
+            threads=options["threads"],
+            connections=options["connections"],
+            duration=options["duration"],
+            warmup=options["warmup"],
         )
-        drain(url)
-        line = next(x for x in run.stdout.splitlines() if x.startswith("RESULT "))
-        raw = json.loads(line.removeprefix("RESULT "))
-        return {
-            "rps": raw["requests"] / (raw["duration_us"] / 1e6),
-            "p50_ms": raw["p50_us"] / 1000,
-            "p99_ms": raw["p99_us"] / 1000,
-            "non2xx": raw["non2xx"],
-            "socket_errors": raw["socket_errors"],
-            "requests": raw["requests"],
-        }
 
     # --- reporting ----------------------------------------------------------
 
@@ -194,7 +177,8 @@ class Command(BaseCommand):
             f"Load benchmark: {result['vendor']}, {result['entries']:,} public entries, "
             f"gunicorn {result['options']['workers']} workers, wrk "
             f"{result['options']['threads']} threads / {result['options']['connections']} "
-            f"connections, {result['options']['duration']} s per request"
+            f"connections, {result['options']['duration']} s per request, page cache "
+            + ("on" if result["options"].get("page_cache") else "off")
         )
         self.stdout.write(f"Floor (bare Django view): {floor:,.0f} req/s (runs: {runs})")
         header = f"{'request':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
@@ -230,6 +214,37 @@ class Command(BaseCommand):
             )
 
 
+def run_wrk(url, paths, folder, *, threads, connections, duration, warmup=0):
+    """wrk on ``url`` for ``duration`` seconds, requesting ``paths`` in turn (after
+    ``warmup`` seconds not counted): req/s, p50/p95/p99 and failed requests."""
+    listing = Path(folder) / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    command = ["wrk", f"-t{threads}", f"-c{connections}", "--timeout", "60s", "-s", str(SCRIPT)]
+    if warmup:
+        subprocess.run(
+            [*command, f"-d{warmup}s", url, "--", str(listing)], capture_output=True, check=True
+        )
+        drain(url)
+    run = subprocess.run(
+        [*command, f"-d{duration}s", url, "--", str(listing)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    drain(url)
+    line = next(x for x in run.stdout.splitlines() if x.startswith("RESULT "))
+    raw = json.loads(line.removeprefix("RESULT "))
+    return {
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "non2xx": raw["non2xx"],
+        "socket_errors": raw["socket_errors"],
+        "requests": raw["requests"],
+    }
+
+
 def drain(url):
     """Wait until the server has answered what wrk left queued when it stopped, so the
     next measurement starts on an idle machine."""
@@ -243,22 +258,32 @@ def drain(url):
 class Server:
     """A gunicorn serving ``app`` on a free loopback port, until ``stop()``."""
 
-    def __init__(self, app, workers, log):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+    def __init__(self, app, workers, log, env=None, *, port=None, arguments=()):
+        if port is None:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
         env = {
             **os.environ,
             "DEBUG": "0",
             "SECURE_SSL_REDIRECT": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
+            **(env or {}),
         }
         env.setdefault("SECRET_KEY", "load-benchmark-only-secret-key-0123456789")
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.log = open(log, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [str(gunicorn), app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            [
+                str(gunicorn),
+                app,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                *arguments,
+            ],
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
