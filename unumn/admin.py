@@ -207,6 +207,7 @@ class EntryAdminForm(forms.ModelForm):
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     save_failure = None
+    editor = None  # the user the form is for (get_form)
 
     themes = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.all(),
@@ -255,7 +256,7 @@ class EntryAdminForm(forms.ModelForm):
         latest = history.latest_version_id(self.instance)
         if not token or token == latest:
             return
-        changes = history.changes_since(self.instance, token)
+        changes = history.changes_since(self.instance, token, self.editor)
         # The form comes back carrying the latest version: saving again is deliberate.
         self.data = self.data.copy()
         self.data[self.add_prefix("edit_token")] = latest
@@ -311,6 +312,10 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
         return entries_editable_by(request.user, queryset)
 
     def get_object(self, request, object_id, from_field=None):
+        if getattr(request, "unumn_reverting", None) == _int_or_none(object_id):
+            # A revert, allowed on the entry as it was (revision_view): the version put
+            # back may lie outside the editor's institutes until the form saves.
+            return self.model._default_manager.filter(pk=request.unumn_reverting).first()
         obj = super().get_object(request, object_id, from_field)
         if obj is None and self.model._default_manager.filter(pk=_int_or_none(object_id)).exists():
             # It exists, but belongs to another institute: refuse rather than pretend.
@@ -335,16 +340,15 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
         return obj.get_absolute_url() if obj is not None and obj.pk else None
 
     def save_related(self, request, form, formsets, change):
-        """Keep the institutes the editor cannot see: an institute editor saving an
-        entry shared with another institute must not take it away from them."""
-        ids = editable_institute_ids(request.user)
-        kept = []
-        if change and ids is not None:
-            kept = list(form.instance.institutes.exclude(pk__in=ids))
+        """Keep the institutes the editor cannot see: an institute editor saving (or
+        reverting) an entry shared with another institute must not take it away from
+        them. Then the version of the entry as saved."""
+        kept = self.institutes_kept(request, form.instance) if change else []
         with reindex_once():
             super().save_related(request, form, formsets, change)
             if kept:
                 form.instance.institutes.add(*kept)
+        self.record_saved(form.instance)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -362,7 +366,7 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         failure = getattr(request, "unumn_save_failure", None)
-        return type(form.__name__, (form,), {"save_failure": failure}) if failure else form
+        return type(form.__name__, (form,), {"save_failure": failure, "editor": request.user})
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_viewonsite" in request.POST:

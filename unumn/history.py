@@ -44,13 +44,32 @@ def _versions_by_model(revision):
     return versions
 
 
-def _names(model, pks):
+HIDDEN_ENTRY = "an entry you cannot view"
+
+
+def _names(model, pks, viewer=None):
+    """The names of ``pks``; an entry ``viewer`` may not see in the admin (another
+    institute's draft, say) is not named."""
     objects = model._default_manager.in_bulk(list(pks))
-    return [str(objects[pk]) if pk in objects else f"(deleted #{pk})" for pk in pks]
+    hidden = set()
+    if viewer is not None and issubclass(model, Entry):
+        from unumn.permissions import visible_entries_q
+
+        visible = Entry.objects.filter(visible_entries_q(viewer), pk__in=list(objects))
+        hidden = set(objects) - set(visible.values_list("pk", flat=True))
+    return [
+        f"(deleted #{pk})"
+        if pk not in objects
+        else HIDDEN_ENTRY
+        if pk in hidden
+        else str(objects[pk])
+        for pk in pks
+    ]
 
 
-def snapshot(revision, model, entry_id):
-    """``{label: text}`` of an entry as it was saved in ``revision``."""
+def snapshot(revision, model, entry_id, viewer=None):
+    """``{label: text}`` of an entry as it was saved in ``revision``, as ``viewer`` may
+    see it (other entries named only when they may see them)."""
     versions = _versions_by_model(revision)
     fields = {}
     for version in versions.get(Entry, []) + versions.get(model, []):
@@ -62,14 +81,14 @@ def snapshot(revision, model, entry_id):
             continue
         value = fields[field.name]
         if field.is_relation and value is not None:
-            value = " ".join(_names(field.related_model, [value]))
+            value = " ".join(_names(field.related_model, [value], viewer))
         elif field.choices:
             value = dict(field.flatchoices).get(value, value)
         result[str(field.verbose_name).capitalize()] = "" if value is None else str(value)
     for field in Entry._meta.many_to_many:
         if isinstance(field, ManyToManyField) and field.name in fields:
             pks = sorted(fields[field.name])
-            labels = _names(field.related_model, pks)
+            labels = _names(field.related_model, pks, viewer)
             result[str(field.verbose_name).capitalize()] = ", ".join(sorted(labels))
 
     def linked(link_model):
@@ -145,9 +164,9 @@ def latest_version_id(obj):
     return "" if latest is None else str(latest)
 
 
-def changes_since(entry, version_id):
+def changes_since(entry, version_id, viewer=None):
     """``[Change]``: what changed in ``entry`` from the version ``version_id`` to its
-    latest one (only what changed)."""
+    latest one (only what changed), as ``viewer`` may see it."""
     from reversion.models import Version
 
     versions = Version.objects.get_for_object(entry).select_related("revision__user")
@@ -157,8 +176,8 @@ def changes_since(entry, version_id):
         return []
     latest = versions.first()
     model = type(entry)
-    older = snapshot(since.revision, model=model, entry_id=entry.pk)
-    newer = snapshot(latest.revision, model=model, entry_id=entry.pk)
+    older = snapshot(since.revision, model=model, entry_id=entry.pk, viewer=viewer)
+    newer = snapshot(latest.revision, model=model, entry_id=entry.pk, viewer=viewer)
     changes = [change for change in compare(older, newer) if change.changed]
     for change in changes:
         change.by = latest.revision.user
@@ -189,6 +208,69 @@ def conflict_message(changes):
         localtime(changes[0].at).strftime("%H:%M"),
         items,
     )
+
+
+# The link rows an entry's version brings back: (model, its field naming the entry, its
+# field naming what the entry is linked to).
+LINKS = (
+    (Contribution, "entry", "person"),
+    (Involvement, "entry", "organisation"),
+    (ThemedEntry, "content_object", "tag"),
+)
+
+
+def drop_missing_links(entry_id):
+    """After a version of an entry was put back (revert, recover): its links to what
+    was deleted since — a person, an organisation, a theme, an institute, a country,
+    another entry — are left out. Answers one sentence per link left out."""
+    left_out = []  # (label, model, pk)
+    for model, entry_field, target in LINKS:
+        rows = _dangling(model._base_manager.filter(**{entry_field: entry_id}), model, target)
+        for row in rows:
+            label = row.get_role_display() if hasattr(row, "role") else "Theme"
+            left_out.append((label, *_target(row, target)))
+        rows.delete()
+    for field in Entry._meta.many_to_many:
+        if isinstance(field, ManyToManyField):
+            through = field.remote_field.through
+            rows = through._base_manager.filter(**{field.m2m_field_name(): entry_id})
+            rows = _dangling(rows, through, field.m2m_reverse_field_name())
+            label = str(field.verbose_name).capitalize()
+            left_out += [(label, *_target(row, field.m2m_reverse_field_name())) for row in rows]
+            rows.delete()
+    entries = Entry._base_manager.filter(pk=entry_id)
+    for field in Entry._meta.concrete_fields:
+        if field.many_to_one and _dangling(entries, Entry, field.name).exists():
+            left_out.append(
+                (str(field.verbose_name).capitalize(), *_target(entries[0], field.name))
+            )
+            entries.update(**{field.attname: None})
+    return [
+        f"{label}: “{_deleted_name(model, pk)}” was deleted since this version was saved, "
+        "and is left out."
+        for label, model, pk in left_out
+    ]
+
+
+def _dangling(rows, model, field_name):
+    """The rows whose ``field_name`` names something that no longer exists."""
+    target = model._meta.get_field(field_name).related_model
+    return rows.exclude(**{f"{field_name}__isnull": True}).exclude(
+        **{f"{field_name}__in": target._base_manager.values("pk")}
+    )
+
+
+def _target(row, field_name):
+    field = row._meta.get_field(field_name)
+    return field.related_model, getattr(row, field.attname)
+
+
+def _deleted_name(model, pk):
+    """What a deleted object was called, from its last version if it has one."""
+    from reversion.models import Version
+
+    version = Version.objects.get_deleted(model).filter(object_id=str(pk)).first()
+    return version.object_repr if version else f"{model._meta.verbose_name} #{pk}"
 
 
 def recovery_clash(version):

@@ -7,6 +7,7 @@ Mixed into ``BaseEntryAdmin`` before ``VersionAdmin``, whose views it narrows.
 """
 
 import functools
+from contextlib import contextmanager
 
 import reversion
 from django.contrib import admin, messages
@@ -28,6 +29,35 @@ def not_found():
 
 class EntryHistoryAdminMixin:
     """Deletion, history, compare, revert and recover for an entry admin."""
+
+    # --- a version is the entry as saved ------------------------------------
+
+    @contextmanager
+    def create_revision(self, request):
+        # Versions are taken by hand (``record_saved``), once the entry, its many-to-many
+        # links and its inlines are all written, not row by row as they are saved: a
+        # version must hold the institutes, people and links the save gave the entry,
+        # not those it had before.
+        with reversion.create_revision(manage_manually=True):
+            reversion.set_user(request.user)
+            yield
+
+    @staticmethod
+    def record_saved(obj):
+        """The version of ``obj`` as saved (with the rows it follows), at the end of the
+        admin's save."""
+        if reversion.is_active():
+            reversion.add_to_revision(obj)
+
+    def institutes_kept(self, request, obj):
+        """The institutes of ``obj`` the editor may not remove (none for a network
+        editor), as they were when the request came in: a revert has put the version's
+        institutes back by the time the form is saved."""
+        before = getattr(request, "unumn_institutes_before", None)
+        if before is None or before[0] != obj.pk:
+            before = (obj.pk, list(obj.institutes.all()))
+        ids = editable_institute_ids(request.user)
+        return [] if ids is None else [i for i in before[1] if i.pk not in ids]
 
     # --- deleting keeps a version to recover from -------------------------
 
@@ -61,6 +91,11 @@ class EntryHistoryAdminMixin:
         version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
         if history.holds_other_entries(version):
             return self._refuse_shared_revision(request, obj.pk)
+        # Checked here, on the entry as it is: the version about to be put back may
+        # have belonged to fewer institutes.
+        request.unumn_institutes_before = (obj.pk, list(obj.institutes.all()))
+        request.unumn_reverting = obj.pk
+        request.unumn_restoring = True
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -79,7 +114,16 @@ class EntryHistoryAdminMixin:
             )
             messages.error(request, history.clash_message(version, clash, change_url))
             return redirect(reverse(f"admin:{self.url_name('recoverlist')}"))
+        request.unumn_restoring = True
         return super().recover_view(request, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None and getattr(request, "unumn_restoring", False):
+            # The version has just been put back (in the revert's transaction): what it
+            # links to and was deleted since is left out, and the editor told so.
+            for note in history.drop_missing_links(unquote(object_id)):
+                messages.warning(request, note)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _refuse_shared_revision(self, request, pk=None):
         """A version saved together with other entries cannot be restored alone."""
@@ -134,7 +178,9 @@ class EntryHistoryAdminMixin:
             return redirect(reverse(f"admin:{self.url_name('history')}", args=[obj.pk]))
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
-        snapshot = functools.partial(history.snapshot, model=self.model, entry_id=obj.pk)
+        snapshot = functools.partial(
+            history.snapshot, model=self.model, entry_id=obj.pk, viewer=request.user
+        )
         changes = history.compare(snapshot(older.revision), snapshot(newer.revision))
         context = {
             **self.admin_site.each_context(request),

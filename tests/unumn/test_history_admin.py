@@ -8,7 +8,9 @@ import pytest
 from publications.models import Publication
 from tests.editing import client_for, form_data, post_change, state, url
 from tests.factories import make_person
-from unumn.models import Entry, Theme
+from unumn import history
+from unumn.models import Entry, Institute, Person, Theme
+from unumn.services import record_version
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,150 @@ def test_recovering_an_entry_the_content_load_added_again_names_the_clash(users,
     assert url("change", again.pk) in page
     assert Publication.objects.filter(slug=seeded.slug).count() == 1
     assert Publication.objects.get(slug=seeded.slug).pk == again.pk
+
+
+# --- defects of history and revert (each failed before its fix) ---------------------
+
+
+def revert(client, entry, version):
+    page = client.get(url("revision", entry.pk, version.pk))
+    assert page.status_code == 200
+    return client.post(url("revision", entry.pk, version.pk), form_data(page))
+
+
+def add_publication(client, slug, author):
+    """A WIDER publication added through the admin's form, with one theme, one country
+    and ``author``."""
+    data = form_data(client.get(url("add")))
+    data.update(
+        title=slug.replace("-", " ").capitalize(),
+        slug=slug,
+        publication_type="working_paper",
+        publication_status="published",
+        status="draft",
+        date_precision="year",
+        institutes=[str(Institute.objects.get(slug="unu-wider").pk)],
+        themes=[str(Theme.objects.get(slug="diaspora").pk)],
+        countries=["GH"],
+    )
+    data["contributions-0-person"] = str(author.pk)
+    data["contributions-0-role"] = "author"
+    data["contributions-0-order"] = "1"
+    data["contributions-TOTAL_FORMS"] = "1"
+    assert client.post(url("add"), data).status_code == 302
+    return Publication.objects.get(slug=slug)
+
+
+def versions_of(entry):
+    from reversion.models import Version
+
+    return Version.objects.get_for_object(Publication.objects.get(pk=entry.pk))
+
+
+def test_a_revert_keeps_the_institutes_the_editor_may_not_remove(users, entries):
+    """Saved while only WIDER held it, shared with GCM by a network editor, reverted by
+    WIDER's editor to the WIDER-only version: GCM keeps it, as after a save."""
+    entry = entries["a"]
+    wider, gcm = Institute.objects.get(slug="unu-wider"), Institute.objects.get(slug="unu-gcm")
+    editor = client_for(users["editor_a"])
+    assert post_change(editor, entry, title="WIDER only").status_code == 302
+    wider_only = versions_of(entry).get()
+    shared = post_change(
+        client_for(users["network"]), entry, institutes=[str(wider.pk), str(gcm.pk)]
+    )
+    assert shared.status_code == 302
+    assert revert(editor, entry, wider_only).status_code == 302
+    entry.refresh_from_db()
+    assert entry.title == "WIDER only"
+    assert set(entry.institutes.values_list("slug", flat=True)) == {"unu-wider", "unu-gcm"}
+    listed = client_for(users["editor_b"]).get(url("changelist")).context["cl"].result_list
+    assert entry.pk in {row.pk for row in listed}
+
+
+def test_the_first_version_of_an_added_entry_is_the_entry_as_saved(users):
+    """Versions are taken after the many-to-many and inline writes of the same save."""
+    client = client_for(users["editor_a"])
+    entry = add_publication(client, "added-in-the-admin", make_person(name="Ama Owusu"))
+    first = versions_of(entry).get()
+    saved = history.snapshot(first.revision, Publication, entry.pk)
+    assert saved["Institutes"] == "UNU-WIDER"
+    assert saved["Themes"] == "Diaspora"
+    assert saved["Countries"] == "Ghana"
+    assert saved["People"] == "Ama Owusu (author)"
+
+    # A later save: its version holds the new links, not the previous ones.
+    data = form_data(client.get(url("change", entry.pk)))
+    data.update(themes=[], countries=["KE"])
+    data["contributions-0-DELETE"] = "on"
+    assert client.post(url("change", entry.pk), data).status_code == 302
+    second = history.snapshot(versions_of(entry).first().revision, Publication, entry.pk)
+    assert (second["Themes"], second["Countries"], second["People"]) == ("", "Kenya", "")
+
+    # The editor's own entry goes back to its first version (it used to be refused).
+    before = state(entry.pk)
+    assert revert(client, entry, first).status_code == 302
+    after = state(entry.pk)
+    assert after["themes"] == ["diaspora"] and after["countries"] == ["GH"]
+    assert after["people"] == [(Person.objects.get(name="Ama Owusu").slug, "author", 1)]
+    assert after["institutes"] == before["institutes"] == ["unu-wider"]
+
+
+@pytest.mark.parametrize("page", ["compare", "conflict"])
+def test_history_names_no_entry_the_viewer_may_not_see(users, entries, page):
+    """GCM's draft, linked from a WIDER entry by a network editor: WIDER's editor sees
+    that there is a link, not the draft's title; a network editor sees the title."""
+    entry, secret = entries["a"], entries["b"]
+    editor = client_for(users["editor_a"])
+    assert post_change(editor, entry, title="Before the link").status_code == 302
+    opened = form_data(editor.get(url("change", entry.pk)))  # WIDER's editor opens the form
+    network = client_for(users["network"])
+    linked = post_change(network, entry, related=[str(secret.pk)], part_of=str(secret.pk))
+    assert linked.status_code == 302
+    if page == "compare":
+        older, newer = reversed(versions_of(entry))
+        versions = {"from": older.pk, "to": newer.pk}
+        editor_page = editor.get(url("compare", entry.pk), versions).content.decode()
+        assert secret.title not in editor_page
+        assert history.HIDDEN_ENTRY in editor_page
+        assert secret.title in network.get(url("compare", entry.pk), versions).content.decode()
+    else:
+        # The form opened before the network editor's save: the conflict message lists
+        # what they changed.
+        response = editor.post(url("change", entry.pk), {**opened, "title": "Mine"})
+        assert response.status_code == 200
+        page_text = response.content.decode()
+        assert "after you opened it" in page_text
+        assert secret.title not in page_text
+        assert history.HIDDEN_ENTRY in page_text
+
+
+@pytest.mark.parametrize("actor", ["editor_a", "network"])
+def test_recover_restores_what_it_can_and_names_what_was_deleted_since(users, actor):
+    """A publication with a new author is deleted, then the author: recovering the
+    publication restores it without them and says so (it was a 500)."""
+    from reversion.models import Version
+
+    client = client_for(users[actor])
+    author = make_person(name="Kofi Mensah")
+    record_version(author, "Added.")  # as the admin does for a person it adds
+    entry = add_publication(client, "with-a-deleted-author", author)
+    related = Entry.objects.get(slug="migration-those-left-behind")
+    entry.related.add(related)
+    post_change(client, entry, title="With a deleted author")
+    assert client.post(url("delete", entry.pk), {"post": "yes"}).status_code == 302
+    author.delete()
+    version = Version.objects.get_deleted(Publication).get(object_id=str(entry.pk))
+
+    page = client.get(url("recover", version.pk))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Kofi Mensah" in text and "deleted since" in text
+    response = client.post(url("recover", version.pk), form_data(page), follow=True)
+    assert response.status_code == 200
+    assert "Kofi Mensah" in response.content.decode()
+    restored = state(entry.pk)
+    assert restored["title"] == "With a deleted author"
+    assert restored["people"] == []
+    assert restored["themes"] == ["diaspora"] and restored["countries"] == ["GH"]
+    assert restored["related"] == [related.slug]
+    assert restored["institutes"] == ["unu-wider"]
