@@ -36,6 +36,13 @@ SKIPPED_HEADERS = {"set-cookie", "date", "x-page-cache", "x-request-id"}
 FORBIDDING = ("private", "no-store", "no-cache")
 
 
+# Pages kept in this process too (for the content version they were made for, at most
+# KEPT_HERE_BYTES of them): a hit then costs one small read of the shared cache (the
+# version), not the page's transfer and decompression.
+KEPT_HERE_BYTES = 32 * 2**20
+KEPT_HERE = versions.VersionedCache(KEPT_HERE_BYTES, weigh=lambda page: len(page.content))
+
+
 class Page:
     """A response as kept: the version it was rendered for, and what to send again."""
 
@@ -119,17 +126,29 @@ class PageCacheMiddleware:
         page = Page(record.key, response)
         now = time.time()
         until = seconds_until(record, now)
-        cache.set(key, page, PAGE_TTL if until is None else max(1, min(PAGE_TTL, until)))
+        self.keep(key, page, PAGE_TTL if until is None else max(1, min(PAGE_TTL, until)))
         return self.send(request, page, record, hit=False, response=response)
 
     @staticmethod
     def lookup(key):
-        """The page kept under ``key`` and the current version (with a shared cache, read
-        together in one round trip)."""
+        """The page kept under ``key`` and the current version. With a shared cache, the
+        version is read from it on every request (a small value), and the page from this
+        process's own copy when it has one for that version, else from the shared cache."""
+        if not versions.shared_cache():
+            return cache.get(key), versions.record()
+        record = versions.record()
+        page = KEPT_HERE.get_many([key]).get(key)
+        if page is None:
+            page = cache.get(key)
+            if page is not None and page.version == record.key:
+                KEPT_HERE.set_many({key: page})
+        return page, record
+
+    @staticmethod
+    def keep(key, page, timeout):
+        cache.set(key, page, timeout)
         if versions.shared_cache():
-            found = cache.get_many([versions.CACHE_KEY, key])
-            return found.get(key), versions.record(kept=found.get(versions.CACHE_KEY))
-        return cache.get(key), versions.record()
+            KEPT_HERE.set_many({key: page})
 
     @staticmethod
     def send(request, page, record, *, hit, response=None):
