@@ -18,12 +18,15 @@ until the next scheduled entry's time (then read afresh) and at most
 leaves it stale no longer than that).
 """
 
+import os
 import secrets
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
@@ -112,7 +115,14 @@ def record(kept=None):
         return found
     now = timezone.now().timestamp()
     use_cache = shared_cache() and not _writing()
+    generation = subscription.generation
     if use_cache and kept is None:
+        kept = subscription.kept(now)
+        if kept is not None:
+            found = kept
+            if getattr(_memo, "in_request", False):
+                _memo.record = found
+            return found
         kept = cache.get(CACHE_KEY)
     if use_cache and isinstance(kept, Record) and kept.holds(now):
         found = kept
@@ -125,6 +135,8 @@ def record(kept=None):
                 cache.add(CACHE_KEY, found, _ttl(found, now))
             else:
                 cache.set(CACHE_KEY, found, _ttl(found, now))
+    if use_cache:
+        subscription.keep(found, generation, now)
     if getattr(_memo, "in_request", False):
         _memo.record = found
     return found
@@ -153,6 +165,7 @@ def bump():
     if not ContentVersion.objects.filter(pk=1).update(**changed):
         ContentVersion.objects.update_or_create(pk=1, defaults=changed)
     _memo.__dict__.pop("record", None)
+    subscription.forget()
     if shared_cache() and not _writing():
         transaction.on_commit(_publish)
 
@@ -172,6 +185,115 @@ def _publish():
     found = read()
     cache.set(CACHE_KEY, found, _ttl(found, timezone.now().timestamp()))
     _memo.__dict__.pop("record", None)
+    subscription.announce()
+
+
+class Subscription:
+    """This process's subscription to the changes of the content version (Redis
+    publish/subscribe, on a thread of its own), so that a request need not read the
+    version from the shared cache each time.
+
+    A writer announces its new version when it has put it in the shared cache
+    (``_publish``); every process that hears it forgets the copy it kept, and its next
+    request reads the version again. A process takes its copy only while it is
+    subscribed, for at most ``HELD`` seconds after reading it, and while no scheduled
+    entry's time has come: when the subscription breaks (Redis restarted, the network),
+    it reads the version every time until it is subscribed again, and any message,
+    the subscription's own confirmation included, drops the copy.
+    """
+
+    HELD = 1.0  # seconds: what a message lost on its way could leave stale, at most
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._kept, self._config, self._listening = None, None, False
+        self.generation = 0  # changes with every forget(): a read older than it is not kept
+
+    def kept(self, now):
+        self._follow_settings()
+        found = self._kept
+        if found is None or not self._listening:
+            return None
+        record, read_at = found
+        return record if now - read_at < self.HELD and record.holds(now) else None
+
+    def keep(self, record, generation, now):
+        with self._lock:
+            if self._listening and generation == self.generation:
+                self._kept = (record, now)
+
+    def forget(self):
+        with self._lock:
+            self._kept = None
+            self.generation += 1
+
+    def announce(self):
+        """Tell every process the version has changed (after it is in the cache)."""
+        self.forget()
+        config = self._follow_settings()
+        if config is None:
+            return
+        try:
+            cache.client.get_client(write=True).publish(self._channel(config), "changed")
+        except Exception:  # noqa: BLE001 - a cache that does not answer is not an error
+            # Nobody hears it: their copies go stale for HELD seconds at most.
+            return
+
+    # --- the listening thread ---------------------------------------------
+
+    @staticmethod
+    def _channel(config):
+        return f"{config[1]}:{CACHE_KEY}"
+
+    def _follow_settings(self):
+        """The (Redis address, key prefix) of the shared cache, with a thread listening
+        to its channel in this process; ``None`` when the cache is not Redis."""
+        backend = settings.CACHES["default"]
+        if "redis" not in backend["BACKEND"].lower():
+            return None
+        location = backend["LOCATION"]
+        config = (location[0] if isinstance(location, list | tuple) else location,
+                  backend.get("KEY_PREFIX", ""))  # fmt: skip
+        if config != self._config:
+            with self._lock:
+                if config != self._config:
+                    self._config, self._listening, self._kept = config, False, None
+                    threading.Thread(
+                        target=self._listen, args=(config,), daemon=True, name="unumn-version"
+                    ).start()
+        return config
+
+    def _listen(self, config):
+        """Until the settings name another cache: subscribe, and forget the kept copy on
+        every message; on any failure, stop taking the copy and subscribe again."""
+        import redis
+
+        while self._config == config:
+            try:
+                client = redis.Redis.from_url(
+                    config[0], socket_connect_timeout=1, socket_timeout=5, health_check_interval=2
+                )
+                pubsub = client.pubsub()
+                pubsub.subscribe(self._channel(config))
+                while self._config == config:
+                    message = pubsub.get_message(timeout=1.0)
+                    if message is None:
+                        continue
+                    self.forget()
+                    if message["type"] == "subscribe":
+                        self._listening = True
+            except Exception:  # noqa: BLE001 - Redis away: read the version every time
+                pass
+            finally:
+                self._listening = False
+                self.forget()
+            time.sleep(0.5)
+
+
+subscription = Subscription()
+# A worker forked from a process that had subscribed has no listening thread: it
+# subscribes on its own first request.
+os.register_at_fork(after_in_child=subscription.__init__)
 
 
 class VersionedCache:
@@ -198,6 +320,7 @@ class VersionedCache:
         benchmark's first request, another host in a test)."""
         for kept in list(cls.every):
             kept.clear()
+        subscription.forget()
 
     def _current(self):
         version = current()
