@@ -44,10 +44,12 @@ class Publication(Entry):
         "type", max_length=20, choices=PublicationType.choices, default=PublicationType.REPORT
     )
     publication_status = models.CharField(
+        "publication stage",
         max_length=15,
         choices=PublicationStatus.choices,
         default=PublicationStatus.PUBLISHED,
-        help_text="Where the publication stands: not the same as publishing this page.",
+        help_text="Where the publication stands as research (in preparation, under review, "
+        "forthcoming, published): not whether this page is public (its web status).",
     )
     container_title = models.CharField(
         "journal or series",

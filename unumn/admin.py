@@ -29,6 +29,7 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from unumn import history
+from unumn.dates import format_partial_date
 from unumn.history_admin import EntryHistoryAdminMixin, not_found
 from unumn.models import (
     Contribution,
@@ -380,7 +381,7 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
 
     # --- list -----------------------------------------------------------
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description="web status", ordering="status")
     def status_badge(self, entry):
         label, css = entry.get_status_display(), entry.status
         if entry.status == "published" and entry.publish_at and entry.publish_at > timezone.now():
@@ -389,7 +390,7 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
 
     @admin.display(description="date", ordering="date")
     def date_label(self, entry):
-        return entry.date_label
+        return format_partial_date(entry.date, entry.date_precision, short=True)
 
     @admin.display(description="institutes")
     def institute_list(self, entry):

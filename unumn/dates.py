@@ -5,6 +5,7 @@ import datetime
 from django.utils.dateformat import format as date_format
 
 FORMATS = {"day": "j F Y", "month": "F Y", "year": "Y"}
+SHORT_FORMATS = {"day": "j M Y", "month": "M Y", "year": "Y"}
 
 
 def parse_partial_date(value):
@@ -22,11 +23,13 @@ def parse_partial_date(value):
     raise ValueError(f"Not a date, month or year: {value!r}")
 
 
-def format_partial_date(date, precision="day"):
-    """'5 October 2017', 'April 2017' or '2017'; empty when there is no date."""
+def format_partial_date(date, precision="day", *, short=False):
+    """'5 October 2017', 'April 2017' or '2017' ('5 Oct 2017', 'Apr 2017' when
+    ``short``, for lists); empty when there is no date."""
     if date is None:
         return ""
-    return date_format(date, FORMATS.get(precision, FORMATS["day"]))
+    formats = SHORT_FORMATS if short else FORMATS
+    return date_format(date, formats.get(precision, formats["day"]))
 
 
 def format_date_range(start, end):

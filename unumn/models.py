@@ -23,6 +23,7 @@ from taggit.models import ItemBase, TagBase
 
 from unumn import kinds
 from unumn.dates import format_partial_date
+from unumn.identifiers import ORCID_URL, ROR_URL, OrcidField, RorField
 from unumn.text import CleanTextMixin
 
 MIN_YEAR = 1900
@@ -166,16 +167,31 @@ class Person(CleanTextMixin, models.Model):
         help_text="The network institute this person works with, if any.",
     )
     bio = models.TextField(blank=True, help_text="Short biography. Markdown allowed.")
+    orcid = OrcidField(
+        "ORCID iD",
+        max_length=19,
+        blank=True,
+        help_text="e.g. 0000-0002-1825-0097 or its https://orcid.org/ address; checked.",
+    )
 
     class Meta:
         verbose_name_plural = "people"
         ordering = ["family_name", "given_name", "slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["orcid"], condition=~models.Q(orcid=""), name="person_orcid_unique"
+            )
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("people:detail", kwargs={"slug": self.slug})
+
+    @property
+    def orcid_url(self):
+        return f"{ORCID_URL}{self.orcid}" if self.orcid else ""
 
 
 class OrganisationKind(models.TextChoices):
@@ -202,16 +218,32 @@ class Organisation(CleanTextMixin, models.Model):
     )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    ror = RorField(
+        "ROR ID",
+        max_length=9,
+        blank=True,
+        help_text="e.g. 03vek6s52 or its https://ror.org/ address (Research Organization "
+        "Registry); checked.",
+    )
 
     class Meta:
         ordering = ["name"]
-        constraints = [choices_constraint("kind", OrganisationKind, name="organisation_kind_valid")]
+        constraints = [
+            choices_constraint("kind", OrganisationKind, name="organisation_kind_valid"),
+            models.UniqueConstraint(
+                fields=["ror"], condition=~models.Q(ror=""), name="organisation_ror_unique"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def ror_url(self):
+        return f"{ROR_URL}{self.ror}" if self.ror else ""
 
     @property
     def short_name(self):
@@ -365,11 +397,12 @@ class Entry(CleanTextMixin, models.Model):
         help_text="The full text. Markdown: **bold**, *italic*, [link](https://…), - lists.",
     )
     status = models.CharField(
+        "web status",
         max_length=10,
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text="Only published entries appear on the public site.",
+        help_text="Whether this page is on the public site: only published entries are.",
     )
     publish_at = models.DateTimeField(
         "publish at",
@@ -396,7 +429,11 @@ class Entry(CleanTextMixin, models.Model):
         Institute, related_name="entries", help_text="The network institutes responsible."
     )
     themes = TaggableManager(
-        through=ThemedEntry, blank=True, related_name="entries", help_text="Themes of this entry."
+        "themes",
+        through=ThemedEntry,
+        blank=True,
+        related_name="entries",
+        help_text="Themes of this entry.",
     )
     countries = models.ManyToManyField(
         Country,

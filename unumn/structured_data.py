@@ -38,12 +38,15 @@ def person(p, url=None):
             "givenName": p.given_name,
             "familyName": p.family_name,
             "url": url,
+            "sameAs": p.orcid_url,
         }
     )
 
 
 def organisation(o):
-    return compact({"@type": "Organization", "name": o.name, "alternateName": o.acronym})
+    return compact(
+        {"@type": "Organization", "name": o.name, "alternateName": o.acronym, "sameAs": o.ror_url}
+    )
 
 
 def institute(i, url=None):

@@ -321,3 +321,15 @@ class TestTwoEditorsAtOnce:
         html = response.content.decode()
         assert "the database was busy" in html
         assert 'value="Typed while the database was busy"' in html
+
+
+def test_labels_say_what_they_mean(admin_client):
+    """Themes are "themes" (not taggit's "Tags"); a month shows as "Feb 2018" in lists;
+    the web status and a publication's stage are named so nobody confuses them."""
+    entry = Publication.objects.filter(date_precision="month").exclude(date=None).first()
+    listing = admin_client.get(url("changelist")).content.decode()
+    assert "By themes" in listing and "By tags" not in listing
+    assert "Web status" in listing
+    assert entry.date.strftime("%b %Y") in listing
+    form = admin_client.get(url("change", entry.pk)).content.decode()
+    assert "Publication stage" in form and "Web status" in form
