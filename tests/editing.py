@@ -103,6 +103,23 @@ def form_data(response):
     return data
 
 
+def add_form_data(client, slug, institutes, **fields):
+    """What the admin's add form of a publication posts: a draft working paper ``slug``
+    of ``institutes``, with ``fields`` on top."""
+    data = form_data(client.get(url("add")))
+    data.update(
+        title=slug.replace("-", " ").capitalize(),
+        slug=slug,
+        publication_type="working_paper",
+        publication_status="published",
+        status="draft",
+        date_precision="year",
+        institutes=[str(institute.pk) for institute in institutes],
+    )
+    data.update(fields)
+    return data
+
+
 def post_change(client, entry, **changes):
     data = form_data(client.get(url("change", entry.pk)))
     data.update(changes)

@@ -11,7 +11,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -46,6 +46,10 @@ from unumn.permissions import (
     ROLES,
     editable_institute_ids,
     entries_editable_by,
+    entries_publishable_by,
+    may_publish,
+    publishing_state,
+    to_the_second,
     visible_entries_q,
 )
 from unumn.search import MAX_INDEXED_BODY, reindex_once
@@ -209,6 +213,7 @@ class EntryAdminForm(forms.ModelForm):
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     save_failure = None
     editor = None  # the user the form is for (get_form)
+    publishing_before = None  # the entry's publishing state before a revert (get_form)
 
     themes = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.all(),
@@ -250,7 +255,34 @@ class EntryAdminForm(forms.ModelForm):
             raise forms.ValidationError(self.save_failure)
         if pk is not None:
             self.check_no_other_save(cleaned.get("edit_token") or "")
+        self.check_publishing(cleaned)
         return cleaned
+
+    def check_publishing(self, cleaned):
+        """Publishing, scheduling and featuring on the home page are a reviewer's (of one
+        of the entry's institutes) or a network editor's: anyone else's form, forged or
+        not, a revert's or a recover's, may not make an entry so. Submitting it for
+        review, returning it to draft and editing its text they may."""
+        if self.editor is None:
+            return
+        institutes = {institute.pk for institute in cleaned.get("institutes") or []}
+        if self.instance.pk:  # those the editor cannot see stay on save
+            institutes |= set(self.instance.institutes.values_list("pk", flat=True))
+        if may_publish(self.editor, institutes):
+            return
+        before = self.publishing_before or publishing_state(self.instance.pk)
+        after = {
+            "status": cleaned.get("status"),
+            "publish_at": to_the_second(cleaned.get("publish_at")),
+            "featured": bool(cleaned.get("featured")),
+        }
+        reviewer = "only a reviewer of its institute or a network editor can"
+        if after["status"] == Entry.Status.PUBLISHED and before["status"] != after["status"]:
+            self.add_error("status", f"To publish it, submit it for review: {reviewer} publish.")
+        if after["publish_at"] != before["publish_at"]:
+            self.add_error("publish_at", f"Leave the publish time as it is: {reviewer} set it.")
+        if after["featured"] != before["featured"]:
+            self.add_error("featured", f"Leave this as it is: {reviewer} feature an entry.")
 
     def check_no_other_save(self, token):
         """Refuse a save over another editor's that came in after this form was opened."""
@@ -366,8 +398,12 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        failure = getattr(request, "unumn_save_failure", None)
-        return type(form.__name__, (form,), {"save_failure": failure, "editor": request.user})
+        attributes = {
+            "save_failure": getattr(request, "unumn_save_failure", None),
+            "editor": request.user,
+            "publishing_before": getattr(request, "unumn_publishing_before", None),
+        }
+        return type(form.__name__, (form,), attributes)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_viewonsite" in request.POST:
@@ -409,6 +445,17 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
         self._set_status(request, queryset, Entry.Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
+        if status == Entry.Status.PUBLISHED:
+            allowed = entries_publishable_by(request.user, queryset)
+            refused = queryset.count() - allowed.count()
+            if refused:
+                self.message_user(
+                    request,
+                    f"{refused} of the selected entries not published: only a reviewer of "
+                    "their institute or a network editor can publish (submit them for review).",
+                    messages.WARNING,
+                )
+            queryset = allowed
         count = entries_set_status(entries=queryset, status=status, user=request.user)
         label = Entry.Status(status).label.lower()
         self.message_user(request, f"{count} entr{'y' if count == 1 else 'ies'} now {label}.")

@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from reversion.models import Version
 
 from unumn import history
-from unumn.permissions import editable_institute_ids
+from unumn.permissions import editable_institute_ids, publishing_state
 
 
 def not_found():
@@ -94,6 +94,7 @@ class EntryHistoryAdminMixin:
         # Checked here, on the entry as it is: the version about to be put back may
         # have belonged to fewer institutes.
         request.unumn_institutes_before = (obj.pk, list(obj.institutes.all()))
+        request.unumn_publishing_before = publishing_state(obj.pk)
         request.unumn_reverting = obj.pk
         request.unumn_restoring = True
         return super().revision_view(request, object_id, version_id, extra_context)
@@ -115,6 +116,7 @@ class EntryHistoryAdminMixin:
             messages.error(request, history.clash_message(version, clash, change_url))
             return redirect(reverse(f"admin:{self.url_name('recoverlist')}"))
         request.unumn_restoring = True
+        request.unumn_publishing_before = publishing_state(None)  # it was not there
         return super().recover_view(request, version_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

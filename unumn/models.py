@@ -87,7 +87,7 @@ class InstituteKind(models.TextChoices):
     OFFICE = "office", "Office"
 
 
-@reversion.register(exclude=("editors",))  # who edits is not content history
+@reversion.register(exclude=("editors", "reviewers"))  # who edits is not content history
 class Institute(CleanTextMixin, models.Model):
     """A member of the network: the network itself, a UNU institute, or a UNU office."""
 
@@ -122,6 +122,12 @@ class Institute(CleanTextMixin, models.Model):
         blank=True,
         related_name="edited_institutes",
         help_text="Staff who curate this institute's entries (its institute editors).",
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_institutes",
+        help_text="Editors who may publish, schedule and feature this institute's entries.",
     )
 
     class Meta:

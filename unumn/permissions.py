@@ -6,7 +6,10 @@ their institutes' entries.
 - An **institute editor** is a member of the "Institute editors" group and an
   editor of one or more institutes (``Institute.editors``): the entries of
   those institutes only; the shared vocabularies to use, not to edit, except
-  that they may add a person or an organisation.
+  that they may add a person or an organisation. They submit entries for review.
+- A **reviewer** is an institute editor who is also a reviewer of an institute
+  (``Institute.reviewers``): they publish, schedule and feature its entries, which
+  otherwise only network editors do.
 
 The group permissions (what kind of object) are set by ``manage.py setup_roles``;
 the scope (which objects) is enforced here, and used by the admin in its
@@ -70,18 +73,59 @@ def is_network_editor(user):
     return cached
 
 
-def editable_institute_ids(user):
-    """The ids of the institutes whose entries the user may edit (``None``: all)."""
+def _institute_ids(user, relation, cache_name):
+    """The ids of the institutes ``user`` is linked to by ``relation`` (``None``: all,
+    for a network editor), read once per user object."""
     if is_network_editor(user):
         return None
     if not user.is_authenticated or not user.is_active or not user.is_staff:
         return set()
-    cached = getattr(user, "_editable_institute_ids", None)
+    cached = getattr(user, cache_name, None)
     if cached is None:
-        cached = user._editable_institute_ids = set(
-            user.edited_institutes.values_list("pk", flat=True)
-        )
+        cached = set(getattr(user, relation).values_list("pk", flat=True))
+        setattr(user, cache_name, cached)
     return cached
+
+
+def editable_institute_ids(user):
+    """The ids of the institutes whose entries the user may edit (``None``: all)."""
+    return _institute_ids(user, "edited_institutes", "_editable_institute_ids")
+
+
+def publishing_institute_ids(user):
+    """The ids of the institutes whose entries the user may publish, schedule and feature
+    on the home page (``None``: all): a network editor's, and a reviewer's institutes
+    (that they also edit)."""
+    reviewed = _institute_ids(user, "reviewed_institutes", "_reviewed_institute_ids")
+    return None if reviewed is None else reviewed & editable_institute_ids(user)
+
+
+def may_publish(user, institute_ids):
+    """May the user publish an entry of these institutes (any one of them is theirs to
+    review)?"""
+    ids = publishing_institute_ids(user)
+    return ids is None or bool(set(institute_ids) & ids)
+
+
+def publishing_state(entry_id):
+    """What decides whether an entry is public, as stored (a new entry's: a draft's)."""
+    from unumn.models import Entry
+
+    row = Entry.objects.filter(pk=entry_id).values("status", "publish_at", "featured").first()
+    row = row or {"status": Entry.Status.DRAFT, "publish_at": None, "featured": False}
+    return {**row, "publish_at": to_the_second(row["publish_at"])}
+
+
+def to_the_second(moment):
+    """Forms keep a time to the second; stored times may hold microseconds."""
+    return moment.replace(microsecond=0) if moment else None
+
+
+def entries_publishable_by(user, queryset):
+    ids = publishing_institute_ids(user)
+    if ids is None:
+        return queryset
+    return queryset.filter(pk__in=_entries_of(ids))
 
 
 def entries_editable_by(user, queryset):

@@ -149,7 +149,10 @@ def test_editor_writes_previews_publishes_and_finds_a_publication(page, django_u
     from django.core.management import call_command
 
     django_user_model.objects.create_user("amina", password="a-long-test-password-1")
-    call_command("grant_editor", "amina", "--institute", "unu-wider", stdout=open("/dev/null", "w"))
+    call_command(  # a reviewer of her institute: she may publish
+        "grant_editor", "amina", "--reviewer", "--institute", "unu-wider",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )  # fmt: skip
 
     page.goto("/admin/")
     page.get_by_label("Username").fill("amina")

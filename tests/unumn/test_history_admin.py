@@ -6,7 +6,7 @@ import os
 import pytest
 
 from publications.models import Publication
-from tests.editing import client_for, form_data, post_change, state, url
+from tests.editing import add_form_data, client_for, form_data, post_change, state, url
 from tests.factories import make_person
 from unumn import history
 from unumn.models import Entry, Institute, Person, Theme
@@ -191,15 +191,10 @@ def revert(client, entry, version):
 def add_publication(client, slug, author):
     """A WIDER publication added through the admin's form, with one theme, one country
     and ``author``."""
-    data = form_data(client.get(url("add")))
-    data.update(
-        title=slug.replace("-", " ").capitalize(),
-        slug=slug,
-        publication_type="working_paper",
-        publication_status="published",
-        status="draft",
-        date_precision="year",
-        institutes=[str(Institute.objects.get(slug="unu-wider").pk)],
+    data = add_form_data(
+        client,
+        slug,
+        [Institute.objects.get(slug="unu-wider")],
         themes=[str(Theme.objects.get(slug="diaspora").pk)],
         countries=["GH"],
     )

@@ -1,14 +1,27 @@
 """Editing scope (``unumn/permissions.py``): each role sees, changes, deletes and picks only
 what it may; every cross-institute attempt, forged or not, is refused and changes nothing."""
 
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from publications.models import Publication
-from tests.editing import ACTORS, MAY_EDIT, client_for, form_data, post_change, state, url
+from tests.editing import (
+    ACTORS,
+    MAY_EDIT,
+    add_form_data,
+    client_for,
+    form_data,
+    make_user,
+    post_change,
+    state,
+    url,
+)
 from tests.factories import make_publication
 from unumn.models import Institute, Person, Theme
+from unumn.permissions import INSTITUTE_EDITORS, may_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +81,11 @@ def test_delete(users, entries, actor):
 @pytest.mark.parametrize("actor", ["editor_a", "editor_b", "network"])
 def test_bulk_action_only_touches_entries_in_scope(users, entries, actor):
     client = client_for(users[actor])
-    data = {"action": "publish_now", "_selected_action": [e.pk for e in entries.values()]}
+    data = {"action": "submit_for_review", "_selected_action": [e.pk for e in entries.values()]}
     client.post(url("changelist"), data)
     for key, entry in entries.items():
-        published = Publication.objects.get(pk=entry.pk).status == "published"
-        assert published == (key in MAY_EDIT[actor])
+        submitted = Publication.objects.get(pk=entry.pk).status == "review"
+        assert submitted == (key in MAY_EDIT[actor])
 
 
 @pytest.mark.parametrize("actor", ["editor_a", "editor_b", "network"])
@@ -92,19 +105,10 @@ def test_bulk_delete_only_touches_entries_in_scope(users, entries, actor):
 def test_add_only_for_own_institutes(users, actor):
     client = client_for(users[actor])
     response = client.get(url("add"))
-    data = form_data(response)
     choices = {str(pk) for pk, _ in response.context["adminform"].form.fields["institutes"].choices}
     wider, gcm = Institute.objects.get(slug="unu-wider"), Institute.objects.get(slug="unu-gcm")
     assert (str(gcm.pk) in choices) == (actor == "network")
-    data.update(
-        title="New paper",
-        slug="new-paper",
-        publication_type="working_paper",
-        publication_status="published",
-        status="draft",
-        date_precision="year",
-        institutes=[str(gcm.pk)],
-    )
+    data = add_form_data(client, "new-paper", [gcm])
     response = client.post(url("add"), data)
     if actor == "network":
         assert response.status_code == 302
@@ -243,3 +247,99 @@ def test_institute_editor_cannot_grant_themselves_anything(users):
     user.refresh_from_db()
     assert not user.is_superuser
     assert not gcm.editors.filter(pk=user.pk).exists()
+
+
+# --- review: publishing, scheduling and featuring belong to reviewers ------------------
+
+
+@pytest.fixture
+def reviewer_a(django_user_model):
+    """UNU-WIDER's reviewer: an editor of its entries who may also publish them."""
+    user = make_user(django_user_model, "wider-reviewer", INSTITUTE_EDITORS, ["unu-wider"])
+    Institute.objects.get(slug="unu-wider").reviewers.add(user)
+    return user
+
+
+def status_of(entry):
+    return Publication.objects.values_list("status", "featured", "publish_at").get(pk=entry.pk)
+
+
+def test_an_institute_editor_cannot_publish_schedule_or_feature_by_any_form(users, entries):
+    editor, entry = client_for(users["editor_a"]), entries["a"]
+    before = status_of(entry)
+    for forged in (
+        {"status": "published"},
+        {"featured": "on"},
+        {"publish_at_0": "2030-01-01", "publish_at_1": "09:00:00"},
+    ):
+        response = post_change(editor, entry, **forged)
+        assert response.status_code == 200, forged  # the form again, with the reason
+        assert "only a reviewer of its institute or a network editor" in response.content.decode()
+        assert status_of(entry) == before
+    # Submitting for review and editing are theirs.
+    assert post_change(editor, entry, status="review", title="Ready").status_code == 302
+    assert status_of(entry)[0] == "review"
+    # Adding an entry as published is refused the same way.
+    wider = Institute.objects.get(slug="unu-wider")
+    data = add_form_data(editor, "straight-to-the-site", [wider], status="published")
+    assert editor.post(url("add"), data).status_code == 200
+    assert not Publication.objects.filter(slug="straight-to-the-site").exists()
+
+
+def test_an_institute_editor_cannot_publish_in_bulk(users, entries):
+    editor = client_for(users["editor_a"])
+    data = {"action": "publish_now", "_selected_action": [entries["a"].pk]}
+    response = editor.post(url("changelist"), data, follow=True)
+    assert "only a reviewer of their institute" in response.content.decode()
+    assert status_of(entries["a"])[0] == "draft"
+
+
+def test_an_institute_editor_cannot_publish_by_reverting(users, entries):
+    from reversion.models import Version
+
+    entry, network = entries["a"], client_for(users["network"])
+    assert post_change(network, entry, status="published").status_code == 302
+    published = Version.objects.get_for_object(Publication.objects.get(pk=entry.pk)).first()
+    network.post(url("changelist"), {"action": "return_to_draft", "_selected_action": [entry.pk]})
+    assert status_of(entry)[0] == "draft"
+    editor = client_for(users["editor_a"])
+    page = editor.get(url("revision", entry.pk, published.pk))
+    assert page.status_code == 200
+    response = editor.post(url("revision", entry.pk, published.pk), form_data(page))
+    assert response.status_code == 200
+    assert status_of(entry)[0] == "draft"
+
+
+def test_editing_a_published_entry_keeps_it_published(users, entries):
+    entry = entries["a"]
+    client_for(users["network"]).post(
+        url("changelist"), {"action": "publish_now", "_selected_action": [entry.pk]}
+    )
+    status, featured, publish_at = status_of(entry)
+    assert post_change(client_for(users["editor_a"]), entry, title="Typo fixed").status_code == 302
+    assert status_of(entry) == (status, featured, publish_at.replace(microsecond=0))  # as shown
+
+
+def test_a_reviewer_publishes_and_features_their_institutes_entries(reviewer_a, entries):
+    client = client_for(reviewer_a)
+    assert post_change(client, entries["a"], status="published", featured="on").status_code == 302
+    assert status_of(entries["a"])[:2] == ("published", True)
+    # Another institute's entry stays out of reach, in bulk too.
+    data = {"action": "publish_now", "_selected_action": [entries["b"].pk]}
+    client.post(url("changelist"), data)
+    assert status_of(entries["b"])[0] == "draft"
+
+
+def test_grant_editor_makes_a_reviewer(django_user_model):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command(
+        "grant_editor", "carol", "--create", "--reviewer", "--institute", "unu-gcm", stdout=out
+    )
+    assert "editor and reviewer of UNU-GCM" in out.getvalue()
+    carol = django_user_model.objects.get(username="carol")
+    assert may_publish(carol, [Institute.objects.get(slug="unu-gcm").pk])
+    assert not may_publish(carol, [Institute.objects.get(slug="unu-wider").pk])
+    with pytest.raises(CommandError, match="--reviewer needs"):
+        call_command("grant_editor", "carol", "--reviewer", "--network", stdout=out)

@@ -11,22 +11,33 @@ class Command(BaseCommand):
     """Make a user an editor: of one or more institutes, or of the whole network.
 
     manage.py grant_editor alice --institute unu-wider
+    manage.py grant_editor carol --reviewer --institute unu-wider   # also publishes them
     manage.py grant_editor bob --network
     """
 
-    help = "Make a staff user an institute editor (--institute SLUG, repeatable) or network editor."
+    help = (
+        "Make a staff user an institute editor (--institute SLUG, repeatable), a reviewer "
+        "of those institutes (--reviewer: publishes, schedules, features), or a network editor."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--institute", action="append", default=[], metavar="SLUG")
         parser.add_argument("--network", action="store_true", help="Edit everything.")
         parser.add_argument(
+            "--reviewer",
+            action="store_true",
+            help="Also publish, schedule and feature the --institute entries.",
+        )
+        parser.add_argument(
             "--create", action="store_true", help="Create the account (no password yet)."
         )
 
-    def handle(self, *args, username, institute, network, create, **options):
+    def handle(self, *args, username, institute, network, create, reviewer=False, **options):
         if not institute and not network:
             raise CommandError("Give --institute SLUG (one or more) or --network.")
+        if reviewer and not institute:
+            raise CommandError("--reviewer needs the institutes: --institute SLUG.")
         users = get_user_model().objects
         user = users.filter(username=username).first()
         if user is None and not create:
@@ -44,5 +55,8 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name=group))
         for item in institutes:
             item.editors.add(user)
+            if reviewer:
+                item.reviewers.add(user)
         scope = "the whole network" if network else ", ".join(i.short_name for i in institutes)
-        self.stdout.write(self.style.SUCCESS(f"{username} is now an editor of {scope}."))
+        role = "an editor and reviewer" if reviewer else "an editor"
+        self.stdout.write(self.style.SUCCESS(f"{username} is now {role} of {scope}."))
