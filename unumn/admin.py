@@ -9,6 +9,7 @@ with who and when; compare; revert; recover) is django-reversion's.
 
 import datetime
 
+import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -28,7 +29,7 @@ from django.utils.timesince import timesince
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from unumn import history
+from unumn import history, review
 from unumn.dates import format_partial_date
 from unumn.history_admin import EntryHistoryAdminMixin, not_found
 from unumn.models import (
@@ -211,6 +212,13 @@ class EntryAdminForm(forms.ModelForm):
     """
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    review_note = forms.CharField(
+        label="Note to the editors",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="When you return an entry to draft: what to change. Kept in its history "
+        "and sent to its editors.",
+    )
     save_failure = None
     editor = None  # the user the form is for (get_form)
     publishing_before = None  # the entry's publishing state before a revert (get_form)
@@ -330,7 +338,7 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
             (
                 "Publishing",
                 {
-                    "fields": ["status", "publish_at", "featured"],
+                    "fields": ["status", "publish_at", "featured", "review_note"],
                     "description": "Drafts and entries in review are never public. A published "
                     "entry with a publish time in the future goes public at that time.",
                 },
@@ -372,18 +380,40 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
         # Straight to the page, not through admin/r/: the page itself decides who sees it.
         return obj.get_absolute_url() if obj is not None and obj.pk else None
 
+    def save_model(self, request, obj, form, change):
+        before = getattr(request, "unumn_publishing_before", None)
+        request.unumn_status_before = (before or publishing_state(obj.pk))["status"]
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         """Keep the institutes the editor cannot see: an institute editor saving (or
         reverting) an entry shared with another institute must not take it away from
-        them. Then the version of the entry as saved."""
+        them. Then the version of the entry as saved, and the mail of a new status."""
         kept = self.institutes_kept(request, form.instance) if change else []
         with reindex_once():
             super().save_related(request, form, formsets, change)
             if kept:
                 form.instance.institutes.add(*kept)
         self.record_saved(form.instance)
+        request.unumn_review_note = form.cleaned_data.get("review_note", "")
+        review.status_changed(
+            form.instance,
+            request.unumn_status_before,
+            form.instance.status,
+            by=request.user,
+            note=request.unumn_review_note,
+        )
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        note = getattr(request, "unumn_review_note", "")
+        if note and reversion.is_active():
+            reversion.set_comment(review.history_comment(entry.get_change_message(), note))
+        return entry
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET" and object_id is not None:
+            self.show_review_note(request, object_id)
         try:
             with reindex_once():
                 return super().changeform_view(request, object_id, form_url, extra_context)
@@ -395,6 +425,16 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
             # the editor's input and what happened.
             request.unumn_save_failure = failure
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def show_review_note(self, request, object_id):
+        obj = self.model._default_manager.filter(pk=_int_or_none(object_id)).first()
+        returned = review.latest_note(obj) if obj is not None else None
+        if returned is not None:
+            who, when, note = returned
+            name = who.get_username() if who else "A reviewer"
+            messages.info(
+                request, f"{name} returned this entry to draft on {when:%d %b %Y}: {note}"
+            )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

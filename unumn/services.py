@@ -9,6 +9,7 @@ import reversion
 from django.db import transaction
 from django.utils import timezone
 
+from unumn import review
 from unumn.models import Contribution, Entry, Involvement
 from unumn.search import reindex_once
 
@@ -64,11 +65,12 @@ def entries_set_status(*, entries, status, user=None):
     with transaction.atomic(), reindex_once():
         for entry in entries:
             entry = entry.specific
-            entry.status = status
+            before, entry.status = entry.status, status
             if status == Entry.Status.PUBLISHED and entry.publish_at and entry.publish_at > now:
                 entry.publish_at = now
             entry.full_clean()
             entry.save()
             record_version(entry, comment, user)
+            review.status_changed(entry, before, status, by=user)
             count += 1
     return count

@@ -72,6 +72,8 @@ admin.site.index_title = "Curate the network's research"
 # Its own title on the sign-in page (as admin/login.html, the admin's own would win:
 # django.contrib.admin comes first in INSTALLED_APPS).
 admin.site.login_template = "admin/unumn/login.html"
+# The index with a reviewer's queue ("Awaiting your review") above the apps.
+admin.site.index_template = "admin/unumn/index.html"
 
 handler400 = "unumn.errors.bad_request"
 handler403 = "unumn.errors.permission_denied"

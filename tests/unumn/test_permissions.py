@@ -6,6 +6,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from publications.models import Publication
 from tests.editing import (
@@ -343,3 +344,45 @@ def test_grant_editor_makes_a_reviewer(django_user_model):
     assert not may_publish(carol, [Institute.objects.get(slug="unu-wider").pk])
     with pytest.raises(CommandError, match="--reviewer needs"):
         call_command("grant_editor", "carol", "--reviewer", "--network", stdout=out)
+
+
+def test_review_flow_mails_once_per_change_and_keeps_the_note(
+    users, entries, reviewer_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Submitted: the institute's reviewers are told; returned with a note: its editors,
+    with the note, which stays in the history and on the form; published: its editors."""
+    for user, address in ((users["editor_a"], "wider@unu.edu"), (reviewer_a, "reviewer@unu.edu")):
+        user.email = address
+        user.save()
+    entry, editor = entries["a"], client_for(users["editor_a"])
+    reviewer = client_for(reviewer_a)
+
+    def change(client, **changes):  # committed, as outside a test: mail goes then
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post_change(client, entry, **changes).status_code == 302
+
+    assert "Awaiting your review" not in reviewer.get(reverse("admin:index")).content.decode()
+
+    change(editor, status="review")
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["reviewer@unu.edu"], f"For your review: {entry.title}")
+    ]
+    index = reviewer.get(reverse("admin:index")).content.decode()
+    assert "Awaiting your review (1)" in index and entry.title in index
+    assert "Awaiting your review" not in editor.get(reverse("admin:index")).content.decode()
+
+    note = "Please add the DOI and fix the second author's name."
+    change(reviewer, status="draft", review_note=note)
+    returned = mailoutbox[1]
+    assert returned.subject == f"Returned to draft: {entry.title}" and note in returned.body
+    assert returned.to == ["wider@unu.edu"]  # not the reviewer who returned it
+    assert escape(note) in editor.get(url("change", entry.pk)).content.decode()
+    assert escape(note) in editor.get(url("history", entry.pk)).content.decode()
+
+    change(editor, status="review", title="Fixed")
+    change(reviewer, status="published")
+    assert [m.subject for m in mailoutbox[2:]] == [
+        "For your review: Fixed",
+        "Published: Fixed",
+    ]
+    assert len(mailoutbox) == 4  # one per change, none twice

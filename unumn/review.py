@@ -1,0 +1,108 @@
+"""Review of entries: who is told, by e-mail, when an entry changes status, and what a
+reviewer has waiting.
+
+- Submitted for review: the reviewers of its institutes (the network editors when
+  none of its institutes has a reviewer).
+- Published, or returned to draft (with the reviewer's note): the editors of its
+  institutes.
+
+One mail per change of status, sent when the change is committed (never for a change
+that was rolled back), never to the person who made it. Django's mail API: the console
+in development, SMTP from the environment in production (``EMAIL_*`` settings).
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from unumn import kinds
+from unumn.models import Entry
+from unumn.permissions import NETWORK_EDITORS, entries_publishable_by
+
+
+def awaiting_review(user):
+    """The entries in review this user may publish, the longest waiting first."""
+    queryset = Entry.objects.filter(status=Entry.Status.REVIEW).order_by("updated_at", "pk")
+    return entries_publishable_by(user, queryset)
+
+
+def status_changed(entry, before, after, *, by=None, note=""):
+    """Tell the people concerned that ``entry`` went from status ``before`` to
+    ``after`` (once the transaction commits)."""
+    if before == after:
+        return
+    institutes = list(entry.institutes.values_list("pk", flat=True))
+    title = entry.title
+    link = _admin_link(entry)
+    who = by.get_username() if by is not None else "The site"
+    if after == Entry.Status.REVIEW:
+        recipients = _reviewers(institutes)
+        subject = f"For your review: {title}"
+        body = f"{who} submitted “{title}” for review.\n\nReview it: {link}\n"
+    elif after == Entry.Status.PUBLISHED:
+        recipients = _editors(institutes)
+        subject = f"Published: {title}"
+        body = f"{who} published “{title}”.\n\n{entry.get_absolute_url()}\n"
+    elif before in (Entry.Status.REVIEW, Entry.Status.PUBLISHED):
+        recipients = _editors(institutes)
+        subject = f"Returned to draft: {title}"
+        body = f"{who} returned “{title}” to draft.\n\n"
+        body += f"Their note:\n{note}\n\n" if note else ""
+        body += f"Edit it: {link}\n"
+    else:
+        return
+    addresses = sorted(
+        {user.email for user in recipients if user.email and (by is None or user.pk != by.pk)}
+    )
+    if addresses:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+        )
+
+
+def _active_staff():
+    return get_user_model().objects.filter(is_active=True, is_staff=True)
+
+
+def _reviewers(institute_ids):
+    reviewers = _active_staff().filter(
+        reviewed_institutes__in=institute_ids, edited_institutes__in=institute_ids
+    )
+    if reviewers.exists():
+        return reviewers.distinct()
+    return _active_staff().filter(Q(groups__name=NETWORK_EDITORS) | Q(is_superuser=True)).distinct()
+
+
+def _editors(institute_ids):
+    return _active_staff().filter(edited_institutes__in=institute_ids).distinct()
+
+
+def _admin_link(entry):
+    opts = kinds.get(entry.kind).model._meta
+    path = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.pk])
+    return f"{settings.SITE_URL}{path}"
+
+
+NOTE = "Note to the editors: "
+
+
+def history_comment(message, note):
+    """The history comment of a save that carries a reviewer's note."""
+    return f"{message} {NOTE}{note}".strip() if note else message
+
+
+def latest_note(entry):
+    """The reviewer's note that returned ``entry`` to draft, while it is a draft:
+    ``(who, when, note)``, or ``None``."""
+    from reversion.models import Version
+
+    if entry.status != Entry.Status.DRAFT:
+        return None
+    version = Version.objects.get_for_object(entry).select_related("revision__user").first()
+    comment = version.revision.comment if version else ""
+    if NOTE not in comment:
+        return None
+    return version.revision.user, version.revision.date_created, comment.split(NOTE, 1)[1]
