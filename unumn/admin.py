@@ -54,7 +54,7 @@ from unumn.permissions import (
     visible_entries_q,
 )
 from unumn.search import MAX_INDEXED_BODY, reindex_once
-from unumn.services import entries_set_status
+from unumn.services import entries_set_status, themes_merge
 from unumn.text import clean_text
 
 # Themes are the one tag vocabulary; taggit's own generic Tag is not used.
@@ -160,12 +160,63 @@ class SynonymGroupAdmin(VersionAdmin):
     search_fields = ["terms", "note"]
 
 
+class ThemeForm(forms.ModelForm):
+    merge_into = forms.ModelChoiceField(
+        queryset=Theme.objects.order_by("name"),
+        required=False,
+        label="Merge into",
+        help_text="Give this theme's entries to the theme chosen here and delete this one; "
+        "its address will lead to that theme. Saving does it: the other fields are not saved.",
+    )
+
+    def clean_merge_into(self):
+        target = self.cleaned_data.get("merge_into")
+        if target is not None and target.pk == self.instance.pk:
+            raise forms.ValidationError("Choose another theme: one cannot merge into itself.")
+        return target
+
+
 @admin.register(Theme)
 class ThemeAdmin(VersionAdmin):
+    form = ThemeForm
     list_display = ["name", "kind", "entry_count"]
     list_filter = ["kind"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "merge_into"]
+        return fields + ["merge_into"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        target = form.cleaned_data.get("merge_into") if change else None
+        if target is None:
+            super().save_model(request, obj, form, change)
+            return
+        source = Theme.objects.get(pk=obj.pk)  # as stored, not as edited
+        count = themes_merge(source=source, target=target, user=request.user)
+        request.unumn_merged = (source, target, count)
+
+    def save_related(self, request, form, formsets, change):
+        if not hasattr(request, "unumn_merged"):
+            super().save_related(request, form, formsets, change)
+
+    def log_change(self, request, obj, message):
+        if not hasattr(request, "unumn_merged"):
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        merged = getattr(request, "unumn_merged", None)
+        if merged is None:
+            return super().response_change(request, obj)
+        source, target, count = merged
+        self.message_user(
+            request,
+            f"“{source.name}” merged into “{target.name}”: {count} entries now have "
+            f"“{target.name}”; /themes/{source.slug}/ leads to it.",
+        )
+        return redirect(reverse("admin:unumn_theme_change", args=[target.pk]))
 
     def get_queryset(self, request):
         return (

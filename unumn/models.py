@@ -24,7 +24,7 @@ from taggit.models import ItemBase, TagBase
 from unumn import kinds
 from unumn.dates import format_partial_date
 from unumn.identifiers import ORCID_URL, ROR_URL, OrcidField, RorField
-from unumn.text import CleanTextMixin
+from unumn.text import CleanTextMixin, folded
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -284,6 +284,31 @@ class Theme(CleanTextMixin, TagBase):
 
     def get_absolute_url(self):
         return reverse("themes:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """No second theme that differs only by case, accents or spacing ("Integration",
+        "intégration ")."""
+        super().clean()
+        key = folded(self.name)
+        others = Theme.objects.exclude(pk=self.pk).values_list("name", flat=True)
+        same = next((name for name in others if folded(name) == key), None)
+        if same is not None:
+            raise ValidationError({"name": f"There is already a theme “{same}”: use it."})
+
+
+class ThemeRedirect(models.Model):
+    """The address of a theme merged into another: ``/themes/<old_slug>/`` answers 301
+    to the theme it went into."""
+
+    old_slug = models.SlugField(unique=True, max_length=100)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.theme.slug}"
 
 
 @reversion.register()

@@ -74,3 +74,29 @@ def entries_set_status(*, entries, status, user=None):
             review.status_changed(entry, before, status, by=user)
             count += 1
     return count
+
+
+def themes_merge(*, source, target, user=None):
+    """Merge the theme ``source`` into ``target``: its entries get ``target`` (each
+    change recorded in the entry's history), its address and any that led to it answer
+    301 to ``target``, and ``source`` is deleted (its last version kept, so it can be
+    seen in the deleted themes' history)."""
+    from unumn.models import ThemedEntry, ThemeRedirect
+    from unumn.search import entries_reindex
+
+    if source.pk == target.pk:
+        raise ValueError("A theme cannot be merged into itself.")
+    comment = f"Theme “{source.name}” merged into “{target.name}”."
+    with transaction.atomic():
+        links = ThemedEntry.objects.filter(tag=source)
+        entry_ids = list(links.values_list("content_object_id", flat=True))
+        links.filter(content_object__themed_links__tag=target).delete()  # has both
+        links.update(tag=target)
+        ThemeRedirect.objects.filter(theme=source).update(theme=target)
+        ThemeRedirect.objects.update_or_create(old_slug=source.slug, defaults={"theme": target})
+        record_version(source, f"Merged into “{target.name}”.", user)
+        source.delete()
+        for entry in Entry.objects.filter(pk__in=entry_ids):
+            record_version(entry.specific, comment, user)
+        entries_reindex(entry_ids=entry_ids)
+    return len(entry_ids)

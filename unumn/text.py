@@ -8,6 +8,7 @@ Tabs and line breaks stay.
 """
 
 import re
+import unicodedata
 
 NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
@@ -31,3 +32,10 @@ class CleanTextMixin:
                 if isinstance(value, str):
                     setattr(self, field.attname, clean_text(value))
         super().clean_fields(exclude=exclude)
+
+
+def folded(text):
+    """``text`` as compared by people: without case, accents or repeated spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.split())

@@ -4,7 +4,7 @@ shared base of every entry page."""
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut as contenttypes_shortcut
 from django.db.models import Value
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -22,6 +22,7 @@ from unumn.models import (
     Organisation,
     Person,
     Theme,
+    ThemeRedirect,
 )
 from unumn.permissions import visible_entries_q
 from unumn.structured_data import entry_json_ld
@@ -138,6 +139,16 @@ class ThemeDetailView(DetailView):
     template_name = "unumn/theme_detail.html"
     context_object_name = "theme"
     model = Theme
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A theme merged into another: its address leads there for good.
+            moved = ThemeRedirect.objects.filter(old_slug=kwargs.get("slug")).first()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.theme.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         groups = newest_by_kind("theme", self.object.slug)

@@ -202,3 +202,69 @@ def test_catalogue_page_weight_is_under_200_kb(page, many, record_property):
     weight = sum(size for url, size in sizes.items() if not url.endswith((".png", ".svg", ".jpg")))
     record_property("catalogue_page_weight_kb", round(weight / 1024, 1))
     assert weight < 200 * 1024, f"{weight / 1024:.1f} KB"
+
+
+def sign_in(make_page, username):
+    page = make_page()
+    page.goto("/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("a-long-test-password-1")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#publications-publication")).to_be_visible()
+    return page
+
+
+def test_editor_submits_reviewer_returns_with_a_note_then_publishes(make_page, django_user_model):
+    from django.core.management import call_command
+
+    from tests.factories import make_publication
+    from unumn.models import Entry, Institute
+
+    quiet = open("/dev/null", "w")  # noqa: SIM115
+    for name, extra in (("amina", []), ("rosa", ["--reviewer"])):
+        django_user_model.objects.create_user(name, password="a-long-test-password-1")
+        call_command("grant_editor", name, *extra, "--institute", "unu-wider", stdout=quiet)
+    title = "Diaspora bonds and return migration"
+    entry = make_publication(
+        title=title,
+        status=Entry.Status.DRAFT,
+        institutes=[Institute.objects.get(slug="unu-wider")],
+    )
+    change = f"/admin/publications/publication/{entry.pk}/change/"
+
+    editor = sign_in(make_page, "amina")
+    editor.goto(change)
+    expect(editor.locator("#id_status option[value=published]")).to_have_count(1)
+    editor.locator("#id_status").select_option("review")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    reviewer = sign_in(make_page, "rosa")
+    queue = reviewer.locator("#review-queue")
+    expect(queue).to_contain_text("Awaiting your review (1)")
+    queue.get_by_role("link", name=title).click()
+    reviewer.locator("#id_status").select_option("draft")
+    reviewer.get_by_label("Note to the editors").fill("Add the year of the survey to the summary.")
+    reviewer.get_by_role("button", name="Save", exact=True).click()
+    expect(reviewer.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    editor.goto(change)
+    expect(editor.locator(".messagelist")).to_contain_text("Add the year of the survey")
+    editor.locator("#id_summary").fill("Survey of 2017: diaspora bonds and who returns.")
+    # Publishing is not hers: the form says so and keeps her text.
+    editor.locator("#id_status").select_option("published")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".errorlist")).to_contain_text("submit it for review")
+    editor.locator("#id_status").select_option("review")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    reviewer.goto("/admin/")
+    reviewer.locator("#review-queue").get_by_role("link", name=title).click()
+    reviewer.locator("#id_status").select_option("published")
+    reviewer.get_by_role("button", name="Save", exact=True).click()
+    expect(reviewer.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    visitor = make_page()
+    visitor.goto("/catalogue/?q=diaspora+bonds")
+    expect(visitor.locator("#results")).to_contain_text(title)

@@ -333,3 +333,34 @@ def test_labels_say_what_they_mean(admin_client):
     assert entry.date.strftime("%b %Y") in listing
     form = admin_client.get(url("change", entry.pk)).content.decode()
     assert "Publication stage" in form and "Web status" in form
+
+
+def test_merging_a_theme_gives_its_entries_and_its_address_to_the_other(admin_client, client):
+    from reversion.models import Version
+
+    source, target = Theme.objects.get(slug="diaspora"), Theme.objects.get(slug="integration")
+    Entry.objects.filter(themes=target).first().themes.add(source)  # one with both
+    had_source = set(Entry.objects.filter(themes=source).values_list("pk", flat=True))
+    had_target = set(Entry.objects.filter(themes=target).values_list("pk", flat=True))
+    assert had_source and had_source & had_target  # some have both
+    change = reverse("admin:unumn_theme_change", args=[source.pk])
+    data = {"name": source.name, "slug": source.slug, "kind": source.kind}
+    refused = admin_client.post(change, {**data, "merge_into": source.pk})
+    assert "cannot merge into itself" in refused.content.decode()
+
+    response = admin_client.post(change, {**data, "merge_into": target.pk})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:unumn_theme_change", args=[target.pk])
+    assert not Theme.objects.filter(pk=source.pk).exists()
+    now = list(Entry.objects.filter(themes=target).values_list("pk", flat=True))
+    assert sorted(now) == sorted(had_source | had_target)  # each once
+    moved = client.get("/themes/diaspora/")
+    assert moved.status_code == 301 and moved["Location"] == "/themes/integration/"
+    assert client.get("/themes/no-such-theme/").status_code == 404
+    entry = Entry.objects.get(pk=min(had_source - had_target)).specific
+    assert "merged into" in Version.objects.get_for_object(entry).first().revision.comment
+    # Merged again, the first address follows.
+    third = Theme.objects.get(slug="xenophobia-prejudice")
+    data = {"name": target.name, "slug": target.slug, "kind": target.kind, "merge_into": third.pk}
+    admin_client.post(reverse("admin:unumn_theme_change", args=[target.pk]), data)
+    assert client.get("/themes/diaspora/")["Location"] == "/themes/xenophobia-prejudice/"

@@ -135,3 +135,17 @@ class TestTheme:
 
     def test_institute_str_falls_back_to_name(self):
         assert str(Institute(name="UNU Office", acronym="")) == "UNU Office"
+
+
+@pytest.mark.parametrize("name", ["integration", "INTEGRATION", " Intégration  ", "Integratión"])
+def test_no_second_theme_that_differs_only_by_case_accents_or_spacing(name):
+    theme = Theme(name=name, slug="integration-again")
+    with pytest.raises(ValidationError, match="already a theme “Integration”"):
+        theme.full_clean()
+
+
+def test_a_theme_may_be_saved_again_and_renamed_by_case():
+    theme = Theme.objects.get(name="Integration")
+    theme.full_clean()
+    theme.name = "integration"
+    theme.full_clean()
