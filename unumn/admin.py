@@ -48,6 +48,7 @@ from unumn.permissions import (
     editable_institute_ids,
     entries_editable_by,
     entries_publishable_by,
+    may_edit_vocabulary,
     may_publish,
     publishing_state,
     to_the_second,
@@ -132,8 +133,18 @@ class InstituteAdmin(VersionAdmin):
         return queryset, duplicates
 
 
+class OwnVocabularyMixin:
+    """People and organisations: an institute editor edits only their own
+    (``may_edit_vocabulary``); the others they see read-only."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_edit_vocabulary(
+            request.user, obj
+        )
+
+
 @admin.register(Person)
-class PersonAdmin(VersionAdmin):
+class PersonAdmin(OwnVocabularyMixin, VersionAdmin):
     list_display = ["name", "family_name", "institute"]
     list_filter = ["institute"]
     list_select_related = ["institute"]
@@ -142,7 +153,7 @@ class PersonAdmin(VersionAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionAdmin):
+class OrganisationAdmin(OwnVocabularyMixin, VersionAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
     list_select_related = ["country"]

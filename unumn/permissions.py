@@ -6,7 +6,9 @@ their institutes' entries.
 - An **institute editor** is a member of the "Institute editors" group and an
   editor of one or more institutes (``Institute.editors``): the entries of
   those institutes only; the shared vocabularies to use, not to edit, except
-  that they may add a person or an organisation. They submit entries for review.
+  that they may add a person or an organisation, and edit those their institutes
+  added or that appear only on their institutes' entries. They submit entries for
+  review.
 - A **reviewer** is an institute editor who is also a reviewer of an institute
   (``Institute.reviewers``): they publish, schedule and feature its entries, which
   otherwise only network editors do.
@@ -47,8 +49,9 @@ CORE_PERMISSIONS = {
         "unumn.involvement": CRUD,
         "unumn.institute": ("view",),
         "unumn.theme": ("view",),
-        "unumn.person": ("view", "add"),
-        "unumn.organisation": ("view", "add"),
+        # Change: only their own (``may_edit_vocabulary``), checked per object.
+        "unumn.person": ("view", "add", "change"),
+        "unumn.organisation": ("view", "add", "change"),
         "unumn.country": ("view",),
     },
 }
@@ -147,6 +150,42 @@ def visible_entries_q(user):
     if ids is None:
         return Q()
     return published_q() | Q(pk__in=_entries_of(ids))
+
+
+def may_edit_vocabulary(user, obj):
+    """May the user edit this person or organisation? A network editor may; an
+    institute editor may edit those an editor of their institutes added in the admin,
+    and those that appear on entries of their institutes only."""
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from unumn.models import Entry
+
+    ids = editable_institute_ids(user)
+    if ids is None or obj is None:
+        return ids is None or bool(ids)
+    if not ids:
+        return False
+    added = LogEntry.objects.filter(  # the admin's own record of who added it
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        action_flag=ADDITION,
+        user__edited_institutes__in=ids,
+    )
+    if added.exists():
+        return True
+    links = (
+        "contributions__person"
+        if obj._meta.model_name == "person"
+        else ("involvements__organisation")
+    )
+    entries = Entry.objects.filter(**{links: obj})
+    return (
+        entries.exists()
+        and not Entry.institutes.through.objects.filter(entry__in=entries)
+        .exclude(institute_id__in=ids)
+        .exists()
+    )
 
 
 def _entries_of(institute_ids):

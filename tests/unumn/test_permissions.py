@@ -20,8 +20,8 @@ from tests.editing import (
     state,
     url,
 )
-from tests.factories import make_publication
-from unumn.models import Institute, Person, Theme
+from tests.factories import make_person, make_publication
+from unumn.models import Contribution, Institute, Person, Theme
 from unumn.permissions import INSTITUTE_EDITORS, may_publish
 
 pytestmark = pytest.mark.django_db
@@ -386,3 +386,30 @@ def test_review_flow_mails_once_per_change_and_keeps_the_note(
         "Published: Fixed",
     ]
     assert len(mailoutbox) == 4  # one per change, none twice
+
+
+def test_institute_editors_edit_the_people_and_organisations_that_are_theirs(users, entries):
+    """Those an editor of their institute added, and those on their entries only; the
+    others stay read-only to them."""
+    editor, other = client_for(users["editor_a"]), client_for(users["editor_b"])
+    person_change = lambda person: reverse("admin:unumn_person_change", args=[person.pk])  # noqa: E731
+    fields = {"name": "Ana Lima", "slug": "ana-lima", "family_name": "Lima", "given_name": "Ana"}
+    assert editor.post(reverse("admin:unumn_person_add"), fields).status_code == 302
+    added = Person.objects.get(slug="ana-lima")
+    renamed = {**fields, "name": "Ana P. Lima"}
+    assert editor.post(person_change(added), renamed).status_code == 302
+    assert Person.objects.get(pk=added.pk).name == "Ana P. Lima"
+    assert other.post(person_change(added), fields).status_code == 403  # GCM did not add her
+
+    # On WIDER's draft only: WIDER's editor may edit; on another institute's too: not.
+    only_here = make_person(name="Kwame Asante")
+    Contribution.objects.create(entry=entries["a"], person=only_here, order=5)
+    data = {"name": "Kwame A. Asante", "slug": only_here.slug, "family_name": "Asante"}
+    assert editor.post(person_change(only_here), data).status_code == 302
+    Contribution.objects.create(entry=entries["b"], person=only_here, order=5)
+    assert editor.post(person_change(only_here), data).status_code == 403
+    page = editor.get(person_change(only_here))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # read-only
+    finn = Person.objects.get(slug="finn-tarp")  # the network's content: on several
+    assert editor.post(person_change(finn), {"name": "x", "slug": finn.slug}).status_code == 403
+    assert client_for(users["network"]).get(person_change(finn)).status_code == 200
