@@ -269,6 +269,7 @@ class Subscription:
         import redis
 
         while self._config == config:
+            pubsub = None
             try:
                 client = redis.Redis.from_url(
                     config[0], socket_connect_timeout=1, socket_timeout=5, health_check_interval=2
@@ -277,17 +278,26 @@ class Subscription:
                 pubsub.subscribe(self._channel(config))
                 while self._config == config:
                     message = pubsub.get_message(timeout=1.0)
-                    if message is None:
-                        continue
-                    self.forget()
-                    if message["type"] == "subscribe":
-                        self._listening = True
+                    if message is not None:
+                        self._heard(config, subscribed=message["type"] == "subscribe")
             except Exception:  # noqa: BLE001 - Redis away: read the version every time
                 pass
             finally:
-                self._listening = False
-                self.forget()
+                if pubsub is not None:
+                    pubsub.close()
+                self._heard(config, listening=False)
             time.sleep(0.5)
+
+    def _heard(self, config, *, subscribed=False, listening=True):
+        """A message (or the end of listening) on ``config``'s channel: the copy is
+        dropped. A thread whose settings are no longer current changes nothing."""
+        with self._lock:
+            if self._config != config:
+                return
+            self._kept = None
+            self.generation += 1
+            if subscribed or not listening:
+                self._listening = listening
 
 
 subscription = Subscription()
