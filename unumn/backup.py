@@ -46,8 +46,14 @@ def database_alias(url=None, alias="restore-target"):
     settings_dict = connections.configure_settings(
         {"default": connections.settings["default"], alias: dj_database_url.parse(url)}
     )[alias]
-    connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+    _open_connection(alias, settings_dict)
     return alias
+
+
+def _open_connection(alias, settings_dict):
+    """A connection of its own under ``alias`` (this thread's), not an entry in
+    settings.DATABASES: the site's own aliases stay as configured."""
+    connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
 
 
 def _pg_env(settings_dict):
@@ -190,9 +196,7 @@ def _dump_postgres(connection, folder, progress):
     repeatable-read transaction that exports it), so that what is counted is what is
     dumped while the site goes on writing."""
     alias = f"{connection.alias}-snapshot"
-    connections[alias] = load_backend(connection.settings_dict["ENGINE"]).DatabaseWrapper(
-        dict(connection.settings_dict), alias
-    )
+    _open_connection(alias, dict(connection.settings_dict))
     try:
         with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

@@ -108,11 +108,8 @@ class EntryHistoryAdminMixin:
             return self._refuse_shared_revision(request)
         clash = history.recovery_clash(version)
         if clash is not None:
-            holder = getattr(clash[2], "specific", clash[2])
-            opts = holder._meta
-            change_url = reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_change", args=[holder.pk]
-            )
+            holder = clash[2]
+            change_url = reverse(holder.kind_info.admin_url_name("change"), args=[holder.pk])
             messages.error(request, history.clash_message(version, clash, change_url))
             return redirect(reverse(f"admin:{self.url_name('recoverlist')}"))
         request.unumn_restoring = True

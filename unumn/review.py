@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from unumn import kinds
 from unumn.models import Entry
 from unumn.permissions import NETWORK_EDITORS, entries_publishable_by
 
@@ -81,8 +80,7 @@ def _editors(institute_ids):
 
 
 def _admin_link(entry):
-    opts = kinds.get(entry.kind).model._meta
-    path = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.pk])
+    path = reverse(entry.kind_info.admin_url_name("change"), args=[entry.pk])
     return f"{settings.SITE_URL}{path}"
 
 

@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from unumn import kinds, review
+from unumn import review
 
 register = template.Library()
 
@@ -15,7 +15,6 @@ def review_queue(user):
     waiting = review.awaiting_review(user)
     shown = []
     for entry in waiting[:QUEUE_SHOWN]:
-        opts = kinds.get(entry.kind).model._meta
-        link = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.pk])
+        link = reverse(entry.kind_info.admin_url_name("change"), args=[entry.pk])
         shown.append({"entry": entry, "link": link})
     return {"shown": shown, "count": waiting.count()}
