@@ -17,7 +17,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -42,6 +42,7 @@ from unumn.models import (
     Person,
     SynonymGroup,
     Theme,
+    ThemeProposal,
 )
 from unumn.permissions import (
     ROLES,
@@ -51,11 +52,18 @@ from unumn.permissions import (
     may_edit_vocabulary,
     may_publish,
     publishing_state,
+    theme_proposals_visible_to,
     to_the_second,
     visible_entries_q,
 )
 from unumn.search import MAX_INDEXED_BODY, reindex_once
-from unumn.services import entries_set_status, themes_merge
+from unumn.services import (
+    entries_set_status,
+    theme_proposal_approve,
+    theme_proposal_create,
+    theme_proposal_reject,
+    themes_merge,
+)
 from unumn.text import clean_text
 
 # Themes are the one tag vocabulary; taggit's own generic Tag is not used.
@@ -242,20 +250,168 @@ class ThemeAdmin(VersionAdmin):
         return theme.entry_count
 
 
-class ContributionInline(admin.TabularInline):
-    model = Contribution
+class ThemeProposalForm(forms.ModelForm):
+    """A network editor's decision on a proposed theme."""
+
+    NEW, EXISTING, REJECT = "new", "existing", "reject"
+    decision = forms.ChoiceField(
+        choices=[
+            ("", "Not yet"),
+            (NEW, "Approve as a new theme (with the name and description above)"),
+            (EXISTING, "Approve as an existing theme (chosen below)"),
+            (REJECT, "Reject"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="On approval, the entries it was proposed for get the theme.",
+    )
+    existing_theme = forms.ModelChoiceField(
+        queryset=Theme.objects.order_by("name"), required=False, label="Existing theme"
+    )
+
+    class Meta:
+        model = ThemeProposal
+        fields = ["name", "description", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == self.NEW and cleaned.get("name"):
+            same = Theme.named_like(cleaned["name"])
+            if same is not None:
+                self.add_error(
+                    "decision", f"There is already a theme “{same}”: approve it as that one."
+                )
+        if decision == self.EXISTING and cleaned.get("existing_theme") is None:
+            self.add_error("existing_theme", "Choose the theme to approve it as.")
+        if decision == self.REJECT and not cleaned.get("note"):
+            self.add_error("note", "Say why: the editor who proposed it will read it.")
+        return cleaned
+
+
+@admin.register(ThemeProposal)
+class ThemeProposalAdmin(admin.ModelAdmin):
+    """Themes editors proposed from an entry's form. Network editors decide (approve as
+    a new or an existing theme, or reject with a reason); an institute editor sees
+    their own proposals and those for their institutes' entries, with the decision."""
+
+    form = ThemeProposalForm
+    list_display = ["name", "status", "proposed_by", "proposed_at", "entry_count", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["proposed_by", "decided_by"]
+    search_fields = ["name", "description"]
+    actions = ["approve_as_new", "reject"]
+    DECIDED_FIELDS = ["name", "description", "status", "theme", "note", "decided_by", "decided_at"]
+    SHOWN_FIELDS = ["proposed_by", "proposed_at"]
+    change_form_template = "admin/unumn/themeproposal_change_form.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).annotate(entry_count=Count("entries"))
+        return theme_proposals_visible_to(request.user, queryset)
+
+    def has_add_permission(self, request):
+        return False  # proposed from an entry's form; a network editor adds a theme itself
+
+    def has_change_permission(self, request, obj=None):
+        pending = obj is None or obj.status == ThemeProposal.Status.PENDING
+        return pending and super().has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return ["name", "description", *self.SHOWN_FIELDS, "decision", "existing_theme", "note"]
+        return [*self.DECIDED_FIELDS, *self.SHOWN_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return self.SHOWN_FIELDS
+        return [*self.DECIDED_FIELDS, *self.SHOWN_FIELDS]
+
+    @admin.display(description="entries", ordering="entry_count")
+    def entry_count(self, proposal):
+        return proposal.entry_count
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        proposal = self.get_object(request, object_id)
+        if proposal is not None:
+            entries = proposal.entries.all()
+            mine = set(entries_editable_by(request.user, entries).values_list("pk", flat=True))
+            extra_context = {
+                **(extra_context or {}),
+                "proposed_for": [
+                    (entry, reverse(entry.kind_info.admin_url_name("change"), args=[entry.pk]))
+                    if entry.pk in mine
+                    else (history.HIDDEN_ENTRY, None)
+                    for entry in entries
+                ],
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        decision = form.cleaned_data.get("decision")
+        if decision == form.REJECT:
+            theme_proposal_reject(proposal=obj, user=request.user, note=obj.note)
+        elif decision:
+            theme = form.cleaned_data.get("existing_theme") if decision == form.EXISTING else None
+            theme_proposal_approve(proposal=obj, user=request.user, theme=theme, note=obj.note)
+
+    @admin.action(description="Approve selected proposals as new themes", permissions=["change"])
+    def approve_as_new(self, request, queryset):
+        done, refused = [], []
+        for proposal in queryset.filter(status=ThemeProposal.Status.PENDING):
+            if Theme.named_like(proposal.name) is not None:
+                refused.append(proposal.name)
+                continue
+            theme_proposal_approve(proposal=proposal, user=request.user)
+            done.append(proposal.name)
+        if done:
+            self.message_user(request, f"Approved as new themes: {', '.join(done)}.")
+        if refused:
+            self.message_user(
+                request,
+                f"Not approved, a theme of that name exists: {', '.join(refused)} "
+                "(open each to approve it as that theme).",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Reject selected proposals", permissions=["change"])
+    def reject(self, request, queryset):
+        pending = queryset.filter(status=ThemeProposal.Status.PENDING)
+        names = [proposal.name for proposal in pending]
+        for proposal in pending:
+            theme_proposal_reject(proposal=proposal, user=request.user)
+        self.message_user(request, f"Rejected: {', '.join(names) or 'none still awaiting'}.")
+
+
+class OrderedInline(admin.TabularInline):
+    """An inline listed in order (its ``order`` field): with JavaScript, rows are moved
+    by dragging their handle or with "Move up" / "Move down" buttons, and the numbers
+    follow; without it, the numbers are typed. ``placed_before`` names the fieldset of
+    the entry form it is shown above."""
+
     extra = 0
+    classes = ["ordered-inline"]
+    placed_before = ""
+
+    class Media:
+        js = ["unumn/admin/ordered-inline.js"]
+        css = {"all": ["unumn/admin/ordered-inline.css"]}
+
+
+class ContributionInline(OrderedInline):
+    model = Contribution
     autocomplete_fields = ["person"]
     fields = ["order", "person", "role"]
     verbose_name = "person"
-    verbose_name_plural = "people (listed by their number: 1 first)"
+    verbose_name_plural = "authors, editors and other people (in the order they are listed)"
+    placed_before = "Summary and text"
 
 
-class InvolvementInline(admin.TabularInline):
+class InvolvementInline(OrderedInline):
     model = Involvement
-    extra = 0
     autocomplete_fields = ["organisation"]
     fields = ["order", "organisation", "role"]
+    placed_before = "Links to other entries"
     verbose_name = "organisation"
     verbose_name_plural = "organisations (commissioners, funders, partners, publishers)"
 
@@ -289,7 +445,19 @@ class EntryAdminForm(forms.ModelForm):
         queryset=Theme.objects.all(),
         required=False,
         widget=AutocompleteSelectMultiple(Entry._meta.get_field("themes"), admin.site),
-        help_text="Pick from the network's themes; ask a network editor to add a new one.",
+        help_text="Pick from the network's themes; if none fits, propose one below.",
+    )
+    propose_theme = forms.CharField(
+        label="Propose a new theme",
+        required=False,
+        max_length=100,
+        help_text="Its name, if no theme above fits. A network editor decides; "
+        "on approval this entry gets the theme.",
+    )
+    propose_theme_description = forms.CharField(
+        label="What the proposed theme covers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -302,6 +470,7 @@ class EntryAdminForm(forms.ModelForm):
             )
         if not self.instance.pk:
             return
+        self.show_theme_proposals()
         self.initial["edit_token"] = history.latest_version_id(self.instance)
         self.initial["themes"] = list(self.instance.themes.all())
         field = self.fields.get("institutes")
@@ -314,8 +483,17 @@ class EntryAdminForm(forms.ModelForm):
             if others:
                 field.help_text = f"Also shared with {', '.join(others)}, which stays as it is."
 
+    def show_theme_proposals(self):
+        """The themes proposed for this entry, and what became of them."""
+        field = self.fields.get("propose_theme")
+        proposals = self.instance.theme_proposals.select_related("theme")
+        if field is not None and proposals:
+            said = "; ".join(f"“{p.name}” ({p.decision})" for p in proposals)
+            field.help_text = f"{field.help_text} Proposed for this entry: {said}."
+
     def clean(self):
         cleaned = super().clean()
+        self.check_theme_proposal(cleaned)
         pk = self.instance.pk
         if pk is not None and cleaned.get("part_of") is not None and cleaned["part_of"].pk == pk:
             self.add_error("part_of", "An entry cannot be part of itself.")
@@ -327,6 +505,24 @@ class EntryAdminForm(forms.ModelForm):
             self.check_no_other_save(cleaned.get("edit_token") or "")
         self.check_publishing(cleaned)
         return cleaned
+
+    def check_theme_proposal(self, cleaned):
+        name = cleaned.get("propose_theme")
+        if not name:
+            return
+        same = Theme.named_like(name)
+        if same is not None:
+            self.add_error("propose_theme", f"There is already a theme “{same}”: pick it above.")
+            return
+        try:
+            ThemeProposal(
+                name=name, description=cleaned.get("propose_theme_description")
+            ).full_clean()
+        except ValidationError as error:
+            fields = {"name": "propose_theme", "description": "propose_theme_description"}
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    self.add_error(fields.get(field), message)
 
     def check_publishing(self, cleaned):
         """Publishing, scheduling and featuring on the home page are a reviewer's (of one
@@ -388,14 +584,28 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
     history_latest_first = True
 
     def get_fieldsets(self, request, obj=None):
+        """The form in the order of the task: what it is (title, date, the kind's
+        essentials), who wrote it (the people, placed by ``OrderedInline.placed_before``),
+        what it says, where it belongs, and last whether it is public."""
         fieldsets = [
-            (None, {"fields": ["title", "slug", "summary", "body", "edit_token"]}),
-            ("Who and where", {"fields": ["institutes", "themes", "countries"]}),
-            ("Dates", {"fields": ["date", "date_precision"]}),
+            (None, {"fields": ["title", "slug", ("date", "date_precision"), "edit_token"]}),
         ]
         if self.kind_fieldset:
             fieldsets.append(self.kind_fieldset)
         fieldsets += [
+            ("Summary and text", {"fields": ["summary", "body"]}),
+            (
+                "Who and where",
+                {
+                    "fields": [
+                        "institutes",
+                        "themes",
+                        "propose_theme",
+                        "propose_theme_description",
+                        "countries",
+                    ]
+                },
+            ),
             ("Links to other entries", {"fields": ["part_of", "related"]}),
             (
                 "Publishing",
@@ -457,6 +667,7 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
             if kept:
                 form.instance.institutes.add(*kept)
         self.record_saved(form.instance)
+        self.propose_theme(request, form)
         request.unumn_review_note = form.cleaned_data.get("review_note", "")
         review.status_changed(
             form.instance,
@@ -464,6 +675,24 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
             form.instance.status,
             by=request.user,
             note=request.unumn_review_note,
+        )
+
+    def propose_theme(self, request, form):
+        name = form.cleaned_data.get("propose_theme")
+        if not name:
+            return
+        description = form.cleaned_data.get("propose_theme_description", "")
+        try:
+            proposal = theme_proposal_create(
+                name=name, description=description, entry=form.instance, user=request.user
+            )
+        except ValidationError as error:  # a theme of that name came in meanwhile
+            messages.warning(request, f"Theme not proposed: {error.messages[0]}")
+            return
+        messages.info(
+            request,
+            f"Theme “{proposal.name}” proposed: a network editor decides, and on approval "
+            "this entry gets it.",
         )
 
     def log_change(self, request, obj, message):
@@ -497,6 +726,13 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
             messages.info(
                 request, f"{name} returned this entry to draft on {when:%d %b %Y}: {note}"
             )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        names = {name for name, _ in self.get_fieldsets(request, kwargs.get("obj"))}
+        for formset in context.get("inline_admin_formsets", []):
+            before = getattr(formset.opts, "placed_before", "")
+            formset.placed_before = before if before in names else ""
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -289,11 +290,15 @@ class Theme(CleanTextMixin, TagBase):
         """No second theme that differs only by case, accents or spacing ("Integration",
         "intégration ")."""
         super().clean()
-        key = folded(self.name)
-        others = Theme.objects.exclude(pk=self.pk).values_list("name", flat=True)
-        same = next((name for name in others if folded(name) == key), None)
+        same = Theme.named_like(self.name, exclude=self.pk)
         if same is not None:
             raise ValidationError({"name": f"There is already a theme “{same}”: use it."})
+
+    @classmethod
+    def named_like(cls, name, *, exclude=None):
+        """The theme whose name is ``name`` but for case, accents or spacing, if any."""
+        key = folded(name)
+        return next((t for t in cls.objects.exclude(pk=exclude) if folded(t.name) == key), None)
 
 
 class ThemeRedirect(models.Model):
@@ -309,6 +314,71 @@ class ThemeRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.theme.slug}"
+
+
+class ThemeProposalStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting a decision"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ThemeProposal(CleanTextMixin, models.Model):
+    """A theme an editor asked for from an entry's form. A network editor approves it
+    (as a new theme, or as an existing one), and the entries it was proposed for get
+    the theme; or rejects it, saying why. The proposer sees the decision."""
+
+    Status = ThemeProposalStatus
+
+    name = models.CharField(max_length=100)
+    description = models.TextField(help_text="What the theme covers: shown on its page.")
+    entries = models.ManyToManyField(
+        "Entry", blank=True, related_name="theme_proposals", help_text="Proposed for these."
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="theme_proposals",
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+        help_text="The theme it became, or was approved as.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="The decision's reason, shown to the proposer.")
+
+    class Meta:
+        ordering = ["-proposed_at", "pk"]
+        constraints = [
+            choices_constraint("status", ThemeProposalStatus, name="themeproposal_status_valid")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.name and not slugify(self.name, allow_unicode=True):
+            raise ValidationError({"name": "A theme's name needs letters or digits."})
+
+    @property
+    def decision(self):
+        """The decision in words, for the proposer ("Approved as “Labour migration”")."""
+        if self.status == self.Status.APPROVED and self.theme is not None:
+            label = f"Approved as “{self.theme.name}”"
+        else:
+            label = self.get_status_display()
+        return f"{label}: {self.note}" if self.note else label
 
 
 @reversion.register()

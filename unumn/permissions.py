@@ -37,6 +37,7 @@ CORE_PERMISSIONS = {
         "unumn.involvement": CRUD,
         "unumn.institute": CRUD,
         "unumn.theme": CRUD,
+        "unumn.themeproposal": ("view", "change", "delete"),  # added from entry forms
         "unumn.person": CRUD,
         "unumn.organisation": CRUD,
         "unumn.country": CRUD,
@@ -49,6 +50,7 @@ CORE_PERMISSIONS = {
         "unumn.involvement": CRUD,
         "unumn.institute": ("view",),
         "unumn.theme": ("view",),
+        "unumn.themeproposal": ("view",),  # theirs: they propose from an entry's form
         # Change: only their own (``may_edit_vocabulary``), checked per object.
         "unumn.person": ("view", "add", "change"),
         "unumn.organisation": ("view", "add", "change"),
@@ -137,6 +139,16 @@ def entries_editable_by(user, queryset):
     if ids is None:
         return queryset
     return queryset.filter(pk__in=_entries_of(ids))
+
+
+def theme_proposals_visible_to(user, queryset):
+    """The theme proposals of ``queryset`` the user may see: all, for a network editor;
+    an institute editor's own, and those made for their institutes' entries."""
+    ids = editable_institute_ids(user)
+    if ids is None:
+        return queryset
+    mine = Q(proposed_by=user.pk) | Q(entries__in=_entries_of(ids))
+    return queryset.filter(pk__in=queryset.filter(mine).values("pk"))
 
 
 def visible_entries_q(user):

@@ -1,10 +1,11 @@
-"""Review of entries: who is told, by e-mail, when an entry changes status, and what a
-reviewer has waiting.
+"""Review of entries and of proposed themes: who is told, by e-mail, when an entry
+changes status or a theme is proposed or decided on, and what a reviewer has waiting.
 
 - Submitted for review: the reviewers of its institutes (the network editors when
   none of its institutes has a reviewer).
 - Published, or returned to draft (with the reviewer's note): the editors of its
   institutes.
+- A theme proposed: the network editors; decided on: the editor who proposed it.
 
 One mail per change of status, sent when the change is committed (never for a change
 that was rolled back), never to the person who made it. Django's mail API: the console
@@ -53,6 +54,36 @@ def status_changed(entry, before, after, *, by=None, note=""):
         body += f"Edit it: {link}\n"
     else:
         return
+    _send(subject, body, recipients, by)
+
+
+def theme_proposed(proposal, *, by=None):
+    """Tell the network editors that a theme was proposed."""
+    who = by.get_username() if by is not None else "An editor"
+    path = reverse("admin:unumn_themeproposal_change", args=[proposal.pk])
+    body = (
+        f"{who} proposed the theme “{proposal.name}”:\n\n{proposal.description}\n\n"
+        f"Approve or reject it: {settings.SITE_URL}{path}\n"
+    )
+    _send(f"Theme proposed: {proposal.name}", body, _network_editors(), by)
+
+
+def theme_decided(proposal, *, by=None):
+    """Tell the proposer what became of their theme proposal."""
+    if proposal.proposed_by is None:
+        return
+    who = by.get_username() if by is not None else "A network editor"
+    body = f"{who} decided on your theme proposal “{proposal.name}”.\n\n{proposal.decision}\n"
+    if proposal.theme is not None:
+        body += f"\nIts entries now have the theme: {settings.SITE_URL}"
+        body += f"{proposal.theme.get_absolute_url()}\n"
+    subject = f"Theme proposal {proposal.get_status_display().lower()}: {proposal.name}"
+    _send(subject, body, [proposal.proposed_by], by)
+
+
+def _send(subject, body, recipients, by):
+    """One mail to everyone in ``recipients`` with an address but ``by``, once the
+    transaction commits."""
     addresses = sorted(
         {user.email for user in recipients if user.email and (by is None or user.pk != by.pk)}
     )
@@ -66,13 +97,17 @@ def _active_staff():
     return get_user_model().objects.filter(is_active=True, is_staff=True)
 
 
+def _network_editors():
+    return _active_staff().filter(Q(groups__name=NETWORK_EDITORS) | Q(is_superuser=True)).distinct()
+
+
 def _reviewers(institute_ids):
     reviewers = _active_staff().filter(
         reviewed_institutes__in=institute_ids, edited_institutes__in=institute_ids
     )
     if reviewers.exists():
         return reviewers.distinct()
-    return _active_staff().filter(Q(groups__name=NETWORK_EDITORS) | Q(is_superuser=True)).distinct()
+    return _network_editors()
 
 
 def _editors(institute_ids):

@@ -6,12 +6,22 @@ with ``full_clean()`` before saving. (Loading the network's content is
 """
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from unumn import review
-from unumn.models import Contribution, Entry, Involvement
+from unumn.models import (
+    Contribution,
+    Entry,
+    Involvement,
+    Theme,
+    ThemedEntry,
+    ThemeProposal,
+    ThemeRedirect,
+)
 from unumn.search import reindex_once
+from unumn.text import folded
 
 
 def record_version(obj, comment, user=None):
@@ -81,7 +91,6 @@ def themes_merge(*, source, target, user=None):
     change recorded in the entry's history), its address and any that led to it answer
     301 to ``target``, and ``source`` is deleted (its last version kept, so it can be
     seen in the deleted themes' history)."""
-    from unumn.models import ThemedEntry, ThemeRedirect
     from unumn.search import entries_reindex
 
     if source.pk == target.pk:
@@ -100,3 +109,69 @@ def themes_merge(*, source, target, user=None):
             record_version(entry.specific, comment, user)
         entries_reindex(entry_ids=entry_ids)
     return len(entry_ids)
+
+
+def theme_proposal_create(*, name, description, entry, user=None):
+    """Propose the theme ``name`` for ``entry``. A proposal of the same name (but for
+    case, accents or spacing) still awaiting a decision is joined, not repeated; a
+    theme of that name already existing is an error (pick it)."""
+    existing = Theme.named_like(name)
+    if existing is not None:
+        raise ValidationError(f"There is already a theme “{existing}”: pick it.")
+    key = folded(name)
+    pending = ThemeProposal.objects.filter(status=ThemeProposal.Status.PENDING)
+    proposal = next((p for p in pending if folded(p.name) == key), None)
+    with transaction.atomic():
+        if proposal is None:
+            proposal = ThemeProposal(name=name, description=description, proposed_by=user)
+            proposal.full_clean()
+            proposal.save()
+            review.theme_proposed(proposal, by=user)
+        proposal.entries.add(entry)
+    return proposal
+
+
+def theme_proposal_approve(*, proposal, user=None, theme=None, note=""):
+    """Approve a pending proposal: as a new theme of its name and description, or as the
+    existing ``theme``. Each entry it was proposed for gets the theme (recorded in the
+    entry's history); the proposer is told."""
+    with transaction.atomic():
+        if theme is None:
+            theme = Theme(name=proposal.name, description=proposal.description)
+            theme.slug = _free_theme_slug(theme)
+            theme.full_clean()
+            theme.save()
+        entries = [entry.specific for entry in proposal.entries.all()]
+        with reindex_once():
+            for entry in entries:
+                entry.themes.add(theme)
+                record_version(entry, f"Theme “{theme.name}” added (proposal approved).", user)
+        _decide(proposal, proposal.Status.APPROVED, user, note, theme=theme)
+    return theme
+
+
+def theme_proposal_reject(*, proposal, user=None, note=""):
+    """Reject a pending proposal, saying why (``note``); the proposer is told."""
+    with transaction.atomic():
+        _decide(proposal, proposal.Status.REJECTED, user, note)
+
+
+def _free_theme_slug(theme):
+    """A slug for a new theme that no theme, and no merged theme's address, has."""
+    slug, number = theme.slugify(theme.name), 1
+    while (
+        Theme.objects.filter(slug=slug).exists()
+        or ThemeRedirect.objects.filter(old_slug=slug).exists()
+    ):
+        slug, number = theme.slugify(theme.name, number), number + 1
+    return slug
+
+
+def _decide(proposal, status, user, note, theme=None):
+    if proposal.status != proposal.Status.PENDING:
+        raise ValueError(f"“{proposal}” was decided on already.")
+    proposal.status, proposal.theme, proposal.note = status, theme, note
+    proposal.decided_by, proposal.decided_at = user, timezone.now()
+    proposal.full_clean()
+    proposal.save()
+    review.theme_decided(proposal, by=user)

@@ -1,5 +1,6 @@
 """What visitors and editors do, in a real browser (see conftest.py)."""
 
+import os
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -138,6 +139,18 @@ def test_catalogue_without_javascript(make_page, many):
 # --- editors -------------------------------------------------------------------
 
 
+PASSWORD = "a-long-test-password-1"
+
+
+def make_editor(django_user_model, username, *grant):
+    """A user signed up with ``PASSWORD`` and given a role: ``grant_editor``'s options."""
+    from django.core.management import call_command
+
+    django_user_model.objects.create_user(username, password=PASSWORD)
+    with open(os.devnull, "w") as quiet:
+        call_command("grant_editor", username, *grant, stdout=quiet)
+
+
 def select2(page, field, text):
     """Pick ``text`` in the admin's autocomplete for ``field``."""
     page.locator(f".field-{field} .select2-selection").click()
@@ -146,31 +159,27 @@ def select2(page, field, text):
 
 
 def test_editor_writes_previews_publishes_and_finds_a_publication(page, django_user_model):
-    from django.core.management import call_command
-
-    django_user_model.objects.create_user("amina", password="a-long-test-password-1")
-    call_command(  # a reviewer of her institute: she may publish
-        "grant_editor", "amina", "--reviewer", "--institute", "unu-wider",
-        stdout=open("/dev/null", "w"),  # noqa: SIM115
-    )  # fmt: skip
+    # A reviewer of her institute: she may publish.
+    make_editor(django_user_model, "amina", "--reviewer", "--institute", "unu-wider")
 
     page.goto("/admin/")
     page.get_by_label("Username").fill("amina")
-    page.get_by_label("Password").fill("a-long-test-password-1")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#publications-publication")).to_be_visible()
 
     page.goto("/admin/publications/publication/add/")
     page.get_by_label("Title").fill("Remittance corridors between Ghana and Europe")
     page.locator("#id_summary").fill("A working paper on remittances sent home to Ghana.")
-    select2(page, "institutes", "UNU-WIDER")
-    select2(page, "themes", "Diaspora")
+    # The form top to bottom: what it is, who wrote it, where it belongs.
     page.locator("#id_publication_type").select_option("working_paper")
     page.locator("#contributions-group .add-row a").click()
-    page.locator("#id_contributions-0-order").fill("1")
+    expect(page.locator("#id_contributions-0-order")).to_have_value("1")  # numbered by JS
     page.locator(".dynamic-contributions .select2-selection").first.click()
     page.locator(".select2-search__field").last.fill("Gisselquist")
     page.locator(".select2-results__option", has_text="Gisselquist").first.click()
+    select2(page, "institutes", "UNU-WIDER")
+    select2(page, "themes", "Diaspora")
     page.locator("#id_status").select_option("draft")
     page.get_by_role("button", name="Save and view on site").click()
 
@@ -208,22 +217,17 @@ def sign_in(make_page, username):
     page = make_page()
     page.goto("/admin/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("a-long-test-password-1")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#publications-publication")).to_be_visible()
     return page
 
 
 def test_editor_submits_reviewer_returns_with_a_note_then_publishes(make_page, django_user_model):
-    from django.core.management import call_command
+    from unumn.models import Entry
 
-    from tests.factories import make_publication
-    from unumn.models import Entry, Institute
-
-    quiet = open("/dev/null", "w")  # noqa: SIM115
-    for name, extra in (("amina", []), ("rosa", ["--reviewer"])):
-        django_user_model.objects.create_user(name, password="a-long-test-password-1")
-        call_command("grant_editor", name, *extra, "--institute", "unu-wider", stdout=quiet)
+    make_editor(django_user_model, "amina", "--institute", "unu-wider")
+    make_editor(django_user_model, "rosa", "--reviewer", "--institute", "unu-wider")
     title = "Diaspora bonds and return migration"
     entry = make_publication(
         title=title,
@@ -268,3 +272,66 @@ def test_editor_submits_reviewer_returns_with_a_note_then_publishes(make_page, d
     visitor = make_page()
     visitor.goto("/catalogue/?q=diaspora+bonds")
     expect(visitor.locator("#results")).to_contain_text(title)
+
+
+def test_editor_orders_authors_by_dragging_and_by_keyboard(make_page, django_user_model):
+    from tests.factories import make_person
+    from unumn.models import Contribution
+
+    make_editor(django_user_model, "amina", "--institute", "unu-wider")
+    entry = make_publication(institutes=[Institute.objects.get(slug="unu-wider")])
+    for order, family in enumerate(["Adeyemi", "Bauer", "Chen"], start=1):
+        person = make_person(family_name=family)
+        Contribution.objects.create(entry=entry, person=person, order=order)
+
+    page = sign_in(make_page, "amina")
+    page.goto(f"/admin/publications/publication/{entry.pk}/change/")
+    # The people come right after what the entry is, before its summary.
+    people = page.locator("#contributions-group")
+    summary = page.locator("#id_summary")
+    assert people.bounding_box()["y"] < summary.bounding_box()["y"]
+    assert page.locator("#id_title").bounding_box()["y"] < people.bounding_box()["y"]
+
+    rows = people.locator("tbody tr.has_original")
+    rows.nth(2).locator(".ordered-inline-handle").drag_to(
+        rows.nth(0), target_position={"x": 5, "y": 2}
+    )
+    expect(rows.nth(0)).to_contain_text("Chen")
+    rows.nth(2).get_by_role("button", name="Move up").press("Enter")  # Bauer above Adeyemi
+    expect(people.locator(".ordered-inline-status")).to_have_text("Moved to position 2 of 3.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    names = entry.contributions.order_by("order").values_list("person__family_name", flat=True)
+    assert list(names) == ["Chen", "Bauer", "Adeyemi"]
+
+
+def test_editor_proposes_a_theme_network_editor_approves_it(make_page, django_user_model):
+    make_editor(django_user_model, "amina", "--institute", "unu-wider")
+    make_editor(django_user_model, "nadia", "--network")
+    entry = make_publication(
+        title="Climate and mobility", institutes=[Institute.objects.get(slug="unu-wider")]
+    )
+    change = f"/admin/publications/publication/{entry.pk}/change/"
+
+    editor = sign_in(make_page, "amina")
+    editor.goto(change)
+    editor.get_by_label("Propose a new theme").fill("Climate mobility")
+    editor.get_by_label("What the proposed theme covers").fill("Moves driven by climate.")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".messagelist")).to_contain_text("“Climate mobility” proposed")
+
+    network = sign_in(make_page, "nadia")
+    queue = network.locator("#theme-proposals")
+    expect(queue).to_contain_text("Theme proposals awaiting your decision (1)")
+    queue.get_by_role("link", name="Climate mobility").click()
+    expect(network.get_by_role("link", name="Climate and mobility")).to_be_visible()
+    network.get_by_label("Approve as a new theme").check()
+    network.get_by_role("button", name="Save", exact=True).click()
+    expect(network.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    editor.goto(change)
+    expect(editor.locator(".field-themes")).to_contain_text("Climate mobility")
+    expect(editor.locator(".field-propose_theme")).to_contain_text("Approved")
+    editor.goto("/themes/climate-mobility/")
+    expect(editor.locator("h1")).to_contain_text("Climate mobility")

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from publications.models import Publication
 from tests.editing import client_for, form_data, post_change, url
-from unumn.models import Entry, Institute, Person, Theme
+from unumn.models import Entry, Institute, Person, Theme, ThemeProposal
 from unumn.permissions import INSTITUTE_EDITORS, NETWORK_EDITORS
+from unumn.services import theme_proposal_create
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,8 @@ def test_changelist_search_and_add_pages(admin_client, superuser, rf, model):
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_change_pages(admin_client, superuser, every_kind, model):
+    if model is ThemeProposal:  # the network's content holds none
+        theme_proposal_create(name="Return", description="…", entry=Entry.objects.first())
     obj = model.objects.first()
     response = admin_client.get(admin_url(model, "change", obj.pk), follow=True)
     assert response.status_code == 200
