@@ -2,9 +2,9 @@ import hashlib
 from functools import cache
 
 from django.conf import settings
-from django.urls import reverse
 
 from unumn import kinds
+from unumn.reversing import reverse
 
 
 @cache

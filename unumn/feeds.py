@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from unumn.catalogue import public_selection
 from unumn.filters import strip_control
 from unumn.models import Contribution, Entry, Institute, Theme
+from unumn.reversing import reverse
 from unumn.versions import VersionedCache
 
 FEED_SIZE = 50

@@ -29,9 +29,10 @@ from django.template import defaultfilters, defaulttags
 from django.template.backends import jinja2 as jinja2_backend
 from django.templatetags.static import static
 from django.test.signals import template_rendered
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
+
+from unumn.reversing import reverse
 
 _globals = {}
 

@@ -19,8 +19,9 @@ at deploy time, never a visitor's 500.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.functional import cached_property
+
+from unumn.reversing import reverse
 
 _registry = {}
 

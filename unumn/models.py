@@ -15,7 +15,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -25,6 +24,7 @@ from taggit.models import ItemBase, TagBase
 from unumn import kinds
 from unumn.dates import format_partial_date
 from unumn.identifiers import ORCID_URL, ROR_URL, OrcidField, RorField
+from unumn.reversing import reverse
 from unumn.text import CleanTextMixin, folded
 
 MIN_YEAR = 1900

@@ -6,7 +6,6 @@ from django.contrib.contenttypes.views import shortcut as contenttypes_shortcut
 from django.db.models import Value
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views import View
@@ -25,6 +24,7 @@ from unumn.models import (
     ThemeRedirect,
 )
 from unumn.permissions import visible_entries_q
+from unumn.reversing import reverse
 from unumn.structured_data import entry_json_ld
 from unumn.versions import VersionedCache
 

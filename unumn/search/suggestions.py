@@ -10,9 +10,9 @@ PostgreSQL the closest by trigram similarity (pg_trgm, with its index); on SQLit
 import difflib
 
 from django.db import connection, connections, router, transaction
-from django.urls import reverse
 
 from unumn.models import SearchWord
+from unumn.reversing import reverse
 from unumn.search.query import fold
 from unumn.vocabulary import Vocabulary
 
