@@ -18,13 +18,13 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
@@ -61,6 +61,7 @@ from unumn.services import (
     entries_set_status,
     theme_proposal_approve,
     theme_proposal_create,
+    theme_proposal_edit,
     theme_proposal_reject,
     themes_merge,
 )
@@ -286,6 +287,11 @@ class ThemeProposalForm(forms.ModelForm):
             self.add_error("existing_theme", "Choose the theme to approve it as.")
         if decision == self.REJECT and not cleaned.get("note"):
             self.add_error("note", "Say why: the editor who proposed it will read it.")
+        pending = ThemeProposal.objects.filter(
+            pk=self.instance.pk, status=ThemeProposal.Status.PENDING
+        )
+        if self.instance.pk and not pending.exists():
+            raise forms.ValidationError("It was decided on meanwhile: nothing was saved.")
         return cleaned
 
 
@@ -300,7 +306,7 @@ class ThemeProposalAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["proposed_by", "decided_by"]
     search_fields = ["name", "description"]
-    actions = ["approve_as_new", "reject"]
+    actions = ["approve_as_new"]  # a rejection says why: one at a time, on its page
     DECIDED_FIELDS = ["name", "description", "status", "theme", "note", "decided_by", "decided_at"]
     SHOWN_FIELDS = ["proposed_by", "proposed_at"]
     change_form_template = "admin/unumn/themeproposal_change_form.html"
@@ -347,40 +353,57 @@ class ThemeProposalAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        """Corrections, then the decision, on the proposal as stored and locked: a
+        decision taken meanwhile by someone else is never overwritten."""
         decision = form.cleaned_data.get("decision")
-        if decision == form.REJECT:
-            theme_proposal_reject(proposal=obj, user=request.user, note=obj.note)
-        elif decision:
-            theme = form.cleaned_data.get("existing_theme") if decision == form.EXISTING else None
-            theme_proposal_approve(proposal=obj, user=request.user, theme=theme, note=obj.note)
+        theme = form.cleaned_data.get("existing_theme") if decision == form.EXISTING else None
+        try:
+            with transaction.atomic():
+                obj = theme_proposal_edit(
+                    proposal=obj, name=obj.name, description=obj.description, note=obj.note
+                )
+                if decision == form.REJECT:
+                    theme_proposal_reject(proposal=obj, user=request.user, note=obj.note)
+                elif decision:
+                    theme_proposal_approve(
+                        proposal=obj, user=request.user, theme=theme, note=obj.note
+                    )
+        except ValueError as error:
+            request.unumn_not_decided = str(error)
+
+    def log_change(self, request, obj, message):
+        if not hasattr(request, "unumn_not_decided"):
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        failure = getattr(request, "unumn_not_decided", None)
+        if failure is None:
+            return super().response_change(request, obj)
+        self.message_user(request, failure, messages.ERROR)
+        return redirect(reverse("admin:unumn_themeproposal_change", args=[obj.pk]))
 
     @admin.action(description="Approve selected proposals as new themes", permissions=["change"])
     def approve_as_new(self, request, queryset):
         done, refused = [], []
         for proposal in queryset.filter(status=ThemeProposal.Status.PENDING):
-            if Theme.named_like(proposal.name) is not None:
+            try:
+                if Theme.named_like(proposal.name) is not None:
+                    raise ValueError
+                theme_proposal_approve(proposal=proposal, user=request.user)
+            except ValueError:  # a theme of that name, or decided on meanwhile
                 refused.append(proposal.name)
                 continue
-            theme_proposal_approve(proposal=proposal, user=request.user)
             done.append(proposal.name)
         if done:
             self.message_user(request, f"Approved as new themes: {', '.join(done)}.")
         if refused:
             self.message_user(
                 request,
-                f"Not approved, a theme of that name exists: {', '.join(refused)} "
-                "(open each to approve it as that theme).",
+                f"Not approved: {', '.join(refused)} (a theme of that name exists, or it was "
+                "decided on meanwhile: open each to decide).",
                 messages.WARNING,
             )
-
-    @admin.action(description="Reject selected proposals", permissions=["change"])
-    def reject(self, request, queryset):
-        pending = queryset.filter(status=ThemeProposal.Status.PENDING)
-        names = [proposal.name for proposal in pending]
-        for proposal in pending:
-            theme_proposal_reject(proposal=proposal, user=request.user)
-        self.message_user(request, f"Rejected: {', '.join(names) or 'none still awaiting'}.")
 
 
 class OrderedInline(admin.TabularInline):
@@ -488,8 +511,8 @@ class EntryAdminForm(forms.ModelForm):
         field = self.fields.get("propose_theme")
         proposals = self.instance.theme_proposals.select_related("theme")
         if field is not None and proposals:
-            said = "; ".join(f"“{p.name}” ({p.decision})" for p in proposals)
-            field.help_text = f"{field.help_text} Proposed for this entry: {said}."
+            said = format_html_join("; ", "“{}” ({})", ((p.name, p.decision) for p in proposals))
+            field.help_text = format_html("{} Proposed for this entry: {}.", field.help_text, said)
 
     def clean(self):
         cleaned = super().clean()
@@ -515,9 +538,10 @@ class EntryAdminForm(forms.ModelForm):
             self.add_error("propose_theme", f"There is already a theme “{same}”: pick it above.")
             return
         try:
-            ThemeProposal(
+            proposal = ThemeProposal(
                 name=name, description=cleaned.get("propose_theme_description")
-            ).full_clean()
+            )
+            proposal.full_clean(validate_constraints=False)  # the same name pending: joined
         except ValidationError as error:
             fields = {"name": "propose_theme", "description": "propose_theme_description"}
             for field, messages_ in error.message_dict.items():

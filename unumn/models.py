@@ -15,6 +15,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -25,7 +26,7 @@ from unumn import kinds
 from unumn.dates import format_partial_date
 from unumn.identifiers import ORCID_URL, ROR_URL, OrcidField, RorField
 from unumn.reversing import reverse
-from unumn.text import CleanTextMixin, folded
+from unumn.text import CleanTextMixin, same_folded
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -297,8 +298,7 @@ class Theme(CleanTextMixin, TagBase):
     @classmethod
     def named_like(cls, name, *, exclude=None):
         """The theme whose name is ``name`` but for case, accents or spacing, if any."""
-        key = folded(name)
-        return next((t for t in cls.objects.exclude(pk=exclude) if folded(t.name) == key), None)
+        return same_folded(name, cls.objects.exclude(pk=exclude).only("pk", "name", "slug"))
 
 
 class ThemeRedirect(models.Model):
@@ -360,7 +360,13 @@ class ThemeProposal(CleanTextMixin, models.Model):
     class Meta:
         ordering = ["-proposed_at", "pk"]
         constraints = [
-            choices_constraint("status", ThemeProposalStatus, name="themeproposal_status_valid")
+            choices_constraint("status", ThemeProposalStatus, name="themeproposal_status_valid"),
+            # One pending proposal per name: two editors proposing it at once join one.
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=Q(status=ThemeProposalStatus.PENDING),
+                name="themeproposal_one_pending_per_name",
+            ),
         ]
 
     def __str__(self):
@@ -368,6 +374,7 @@ class ThemeProposal(CleanTextMixin, models.Model):
 
     def clean(self):
         super().clean()
+        self.name = " ".join(self.name.split())  # one line
         if self.name and not slugify(self.name, allow_unicode=True):
             raise ValidationError({"name": "A theme's name needs letters or digits."})
 

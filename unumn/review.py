@@ -5,7 +5,8 @@ changes status or a theme is proposed or decided on, and what a reviewer has wai
   none of its institutes has a reviewer).
 - Published, or returned to draft (with the reviewer's note): the editors of its
   institutes.
-- A theme proposed: the network editors; decided on: the editor who proposed it.
+- A theme proposed: the network editors; decided on: the editor who proposed it and
+  the editors of the entries it was proposed for.
 
 One mail per change of status, sent when the change is committed (never for a change
 that was rolled back), never to the person who made it. Django's mail API: the console
@@ -69,21 +70,25 @@ def theme_proposed(proposal, *, by=None):
 
 
 def theme_decided(proposal, *, by=None):
-    """Tell the proposer what became of their theme proposal."""
-    if proposal.proposed_by is None:
-        return
+    """Tell the editors concerned (who proposed it, and the editors of the entries it
+    was proposed for) what became of a theme proposal."""
     who = by.get_username() if by is not None else "A network editor"
-    body = f"{who} decided on your theme proposal “{proposal.name}”.\n\n{proposal.decision}\n"
+    body = f"{who} decided on the theme proposal “{proposal.name}”.\n\n{proposal.decision}\n"
     if proposal.theme is not None:
         body += f"\nIts entries now have the theme: {settings.SITE_URL}"
         body += f"{proposal.theme.get_absolute_url()}\n"
     subject = f"Theme proposal {proposal.get_status_display().lower()}: {proposal.name}"
-    _send(subject, body, [proposal.proposed_by], by)
+    institutes = Entry.institutes.through.objects.filter(entry__in=proposal.entries.all())
+    recipients = _active_staff().filter(
+        Q(pk=proposal.proposed_by_id) | Q(edited_institutes__in=institutes.values("institute_id"))
+    )
+    _send(subject, body, recipients.distinct(), by)
 
 
 def _send(subject, body, recipients, by):
     """One mail to everyone in ``recipients`` with an address but ``by``, once the
-    transaction commits."""
+    transaction commits. The subject is one line (a title may hold a line break)."""
+    subject = " ".join(subject.split())
     addresses = sorted(
         {user.email for user in recipients if user.email and (by is None or user.pk != by.pk)}
     )

@@ -7,7 +7,7 @@ with ``full_clean()`` before saving. (Loading the network's content is
 
 import reversion
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from unumn import review
@@ -21,7 +21,7 @@ from unumn.models import (
     ThemeRedirect,
 )
 from unumn.search import reindex_once
-from unumn.text import folded
+from unumn.text import same_folded
 
 
 def record_version(obj, comment, user=None):
@@ -102,6 +102,7 @@ def themes_merge(*, source, target, user=None):
         links.filter(content_object__themed_links__tag=target).delete()  # has both
         links.update(tag=target)
         ThemeRedirect.objects.filter(theme=source).update(theme=target)
+        ThemeProposal.objects.filter(theme=source).update(theme=target)
         ThemeRedirect.objects.update_or_create(old_slug=source.slug, defaults={"theme": target})
         record_version(source, f"Merged into “{target.name}”.", user)
         source.delete()
@@ -118,24 +119,30 @@ def theme_proposal_create(*, name, description, entry, user=None):
     existing = Theme.named_like(name)
     if existing is not None:
         raise ValidationError(f"There is already a theme “{existing}”: pick it.")
-    key = folded(name)
     pending = ThemeProposal.objects.filter(status=ThemeProposal.Status.PENDING)
-    proposal = next((p for p in pending if folded(p.name) == key), None)
-    with transaction.atomic():
-        if proposal is None:
-            proposal = ThemeProposal(name=name, description=description, proposed_by=user)
-            proposal.full_clean()
-            proposal.save()
-            review.theme_proposed(proposal, by=user)
-        proposal.entries.add(entry)
+    proposal = same_folded(name, pending.only("pk", "name"))
+    if proposal is None:
+        proposal = ThemeProposal(name=name, description=description, proposed_by=user)
+        proposal.full_clean(validate_constraints=False)  # the database's, at the save
+        try:
+            with transaction.atomic():
+                proposal.save()
+                review.theme_proposed(proposal, by=user)
+        except IntegrityError:  # proposed by someone else at this very moment: join it
+            proposal = same_folded(name, pending.only("pk", "name"))
+            if proposal is None:
+                raise
+    proposal.entries.add(entry)
     return proposal
 
 
 def theme_proposal_approve(*, proposal, user=None, theme=None, note=""):
     """Approve a pending proposal: as a new theme of its name and description, or as the
     existing ``theme``. Each entry it was proposed for gets the theme (recorded in the
-    entry's history); the proposer is told."""
+    entry's history); its editors are told. ``ValueError`` if it was decided on already
+    (by someone else, meanwhile)."""
     with transaction.atomic():
+        proposal = _pending(proposal)
         if theme is None:
             theme = Theme(name=proposal.name, description=proposal.description)
             theme.slug = _free_theme_slug(theme)
@@ -151,25 +158,46 @@ def theme_proposal_approve(*, proposal, user=None, theme=None, note=""):
 
 
 def theme_proposal_reject(*, proposal, user=None, note=""):
-    """Reject a pending proposal, saying why (``note``); the proposer is told."""
+    """Reject a pending proposal, saying why (``note``); its editors are told.
+    ``ValueError`` if it was decided on already."""
     with transaction.atomic():
-        _decide(proposal, proposal.Status.REJECTED, user, note)
+        _decide(_pending(proposal), proposal.Status.REJECTED, user, note)
+
+
+def theme_proposal_edit(*, proposal, name, description, note):
+    """Correct a pending proposal's name, description or note before deciding, leaving
+    its status as stored (``ValueError`` if it was decided on meanwhile)."""
+    with transaction.atomic():
+        locked = _pending(proposal)
+        locked.name, locked.description, locked.note = name, description, note
+        locked.full_clean()
+        locked.save(update_fields=["name", "description", "note"])
+    return locked
+
+
+def _pending(proposal):
+    """``proposal`` as stored, locked until the transaction ends, if still pending."""
+    locked = ThemeProposal.objects.select_for_update().filter(pk=proposal.pk).first()
+    if locked is None or locked.status != ThemeProposal.Status.PENDING:
+        raise ValueError(f"“{proposal}” was decided on meanwhile: see its page.")
+    return locked
 
 
 def _free_theme_slug(theme):
-    """A slug for a new theme that no theme, and no merged theme's address, has."""
-    slug, number = theme.slugify(theme.name), 1
-    while (
+    """A slug for a new theme that no theme, and no merged theme's address, has (within
+    the slug's 100 characters)."""
+    base, slug, number = theme.slugify(theme.name), None, 0
+    limit = Theme._meta.get_field("slug").max_length
+    while slug is None or (
         Theme.objects.filter(slug=slug).exists()
         or ThemeRedirect.objects.filter(old_slug=slug).exists()
     ):
-        slug, number = theme.slugify(theme.name, number), number + 1
+        suffix = f"_{number}" if number else ""
+        slug, number = base[: limit - len(suffix)] + suffix, number + 1
     return slug
 
 
 def _decide(proposal, status, user, note, theme=None):
-    if proposal.status != proposal.Status.PENDING:
-        raise ValueError(f"“{proposal}” was decided on already.")
     proposal.status, proposal.theme, proposal.note = status, theme, note
     proposal.decided_by, proposal.decided_at = user, timezone.now()
     proposal.full_clean()

@@ -21,6 +21,7 @@ from unumn.models import (
     Person,
     Theme,
     ThemedEntry,
+    ThemeProposal,
 )
 from unumn.search import entries_reindex
 
@@ -121,9 +122,12 @@ def place_or_institute_renamed(sender, instance, raw=False, created=False, **kwa
 
 def is_content(model):
     """Is ``model`` part of what the public site shows? The core's models (but the
-    version itself) and every kind of entry, with their link tables."""
-    if model is ContentVersion or model.__module__ == "__fake__":
-        return False  # the version itself; a migration's historical models
+    version itself and the editors' theme proposals) and every kind of entry, with
+    their link tables."""
+    if model in (ContentVersion, ThemeProposal, ThemeProposal.entries.through):
+        return False  # the version itself; what only editors see
+    if model.__module__ == "__fake__":
+        return False  # a migration's historical models
     return model._meta.app_label == "unumn" or issubclass(model, Entry)
 
 

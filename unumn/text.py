@@ -39,3 +39,10 @@ def folded(text):
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.split())
+
+
+def same_folded(name, candidates):
+    """The first of ``candidates`` (objects with a ``name``) named ``name`` but for case,
+    accents or spacing, if any."""
+    key = folded(name)
+    return next((candidate for candidate in candidates if folded(candidate.name) == key), None)

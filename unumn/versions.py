@@ -99,14 +99,17 @@ def read():
 
 
 def _read_sql(connection):
-    quote = connection.ops.quote_name
-    entry, version = quote(Entry._meta.db_table), quote(ContentVersion._meta.db_table)
-    status, publish_at = quote("status"), quote("publish_at")
-    public = f"FROM {entry} WHERE {status} = %s AND {publish_at}"
+    def quoted(model, name=None):
+        meta = model._meta
+        name = meta.db_table if name is None else meta.get_field(name).column
+        return connection.ops.quote_name(name)
+
+    status, publish_at = quoted(Entry, "status"), quoted(Entry, "publish_at")
+    public = f"FROM {quoted(Entry)} WHERE {status} = %s AND {publish_at}"
     return (
-        f"SELECT {quote('number')}, (SELECT MAX({publish_at}) {public} <= %s), "
-        f"(SELECT MIN({publish_at}) {public} > %s), {quote('changed_at')} "
-        f"FROM {version} WHERE {quote('id')} = 1"
+        f"SELECT {quoted(ContentVersion, 'number')}, (SELECT MAX({publish_at}) {public} <= %s), "
+        f"(SELECT MIN({publish_at}) {public} > %s), {quoted(ContentVersion, 'changed_at')} "
+        f"FROM {quoted(ContentVersion)} WHERE {quoted(ContentVersion, 'id')} = 1"
     )
 
 

@@ -297,8 +297,12 @@ def test_editor_orders_authors_by_dragging_and_by_keyboard(make_page, django_use
         rows.nth(0), target_position={"x": 5, "y": 2}
     )
     expect(rows.nth(0)).to_contain_text("Chen")
-    rows.nth(2).get_by_role("button", name="Move up").press("Enter")  # Bauer above Adeyemi
-    expect(people.locator(".ordered-inline-status")).to_have_text("Moved to position 2 of 3.")
+    bauer = people.get_by_role("button", name="Move up: Given Bauer")
+    bauer.press("Enter")  # by keyboard: Bauer above Adeyemi
+    expect(people.locator(".ordered-inline-status")).to_have_text("Given Bauer: position 2 of 3.")
+    expect(bauer).to_be_focused()
+    rows.nth(0).get_by_role("button", name="Move up").press("Enter")
+    expect(people.locator(".ordered-inline-status")).to_have_text("Given Chen is already first.")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 

@@ -67,3 +67,9 @@ def test_remembered_reverse_follows_the_script_prefix_and_the_urlconf():
         set_script_prefix("/")
     with override_settings(ROOT_URLCONF="tests.fourth_kind.urls"), pytest.raises(NoReverseMatch):
         reverse("catalogue")
+
+
+def test_remembered_reverse_tells_values_that_are_equal_as_keys_apart():
+    assert reverse("sitemap-section", args=["pages"]) == "/sitemap-pages.xml"
+    assert reverse("themes:detail", args=[1]) == "/themes/1/"
+    assert reverse("themes:detail", args=[True]) == "/themes/True/"
