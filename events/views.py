@@ -69,7 +69,7 @@ def upcoming_events(count=4):
     the home page (a template global, registered in apps.py)."""
     today = timezone.localdate()
     return cards.listed(
-        ("upcoming events", count, today), Event.objects.published().upcoming()[:count]
+        ("upcoming events", count, today), lambda: Event.objects.published().upcoming()[:count]
     )
 
 
@@ -77,7 +77,9 @@ def recent_events(count=4):
     """The public events that are over, most recent first, as cards: a section of the
     home page (a template global, registered in apps.py)."""
     today = timezone.localdate()
-    return cards.listed(("recent events", count, today), Event.objects.published().past()[:count])
+    return cards.listed(
+        ("recent events", count, today), lambda: Event.objects.published().past()[:count]
+    )
 
 
 def calendar_offer(selection):

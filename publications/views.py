@@ -103,5 +103,7 @@ class SelectionCitationView(CitationMixin, View):
 def latest_publications(count=6):
     """The newest public publications, as cards: the home page's section (a template
     global, registered in apps.py)."""
-    latest = Entry.objects.published().filter(kind=Publication.KIND).newest_first()[:count]
-    return cards.listed(("latest publications", count), latest)
+    return cards.listed(
+        ("latest publications", count),
+        lambda: Entry.objects.published().filter(kind=Publication.KIND).newest_first()[:count],
+    )

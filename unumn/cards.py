@@ -55,10 +55,10 @@ _lists = VersionedCache(256)
 
 
 def listed(key, entries):
-    """Cards of ``entries`` (a short list of public entries, such as a section of the
+    """Cards of ``entries()`` (a short list of public entries, such as a section of the
     home page), the ids read once per content version and ``key`` (which names the
-    list, and the day if it depends on it)."""
-    return for_ids(_lists.get(key, lambda: list(entries.values_list("pk", flat=True))))
+    list, and the day if it depends on it): the query is not even built when kept."""
+    return for_ids(_lists.get(key, lambda: list(entries().values_list("pk", flat=True))))
 
 
 def for_ids(ids):
