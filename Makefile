@@ -89,6 +89,10 @@ bench-sqlite: install
 # Load benchmark: gunicorn (2 workers, DEBUG off) beside a bare Django view, loaded by wrk,
 # at 10k and at 100k entries on PostgreSQL; prints req/s, p50, p99 and the ratio to the floor.
 BENCH_PG_SMALL ?= postgres://postgres@127.0.0.1:5432/unumn_bench10k
+# As in production, derived data (the content version, facet indexes' keys, cards) is
+# shared through Redis; each database has its own key prefix. BENCH_REDIS= : none.
+BENCH_REDIS ?= redis://127.0.0.1:6379/3
+BENCH_CACHE = REDIS_URL=$(BENCH_REDIS) CACHE_KEY_PREFIX=loadtest
 LOADTEST_ARGS ?=
 
 loadtest: install
@@ -101,8 +105,8 @@ loadtest: install
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG_SMALL) $(BIN)/python manage.py seed_benchmark --entries 10000
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py seed_benchmark --entries $${BENCH_ENTRIES:-100000}
-	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG_SMALL) $(BIN)/python manage.py loadtest --json var/loadtest-10k.json $(LOADTEST_ARGS)
-	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py loadtest --json var/loadtest-100k.json $(LOADTEST_ARGS)
+	$(BENCH_ENV) $(BENCH_CACHE)-10k DATABASE_URL=$(BENCH_PG_SMALL) $(BIN)/python manage.py loadtest --json var/loadtest-10k.json $(LOADTEST_ARGS)
+	$(BENCH_ENV) $(BENCH_CACHE)-100k DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py loadtest --json var/loadtest-100k.json $(LOADTEST_ARGS)
 	$(BENCH_ENV) $(BIN)/python manage.py loadtest --compare var/loadtest-10k.json var/loadtest-100k.json
 
 # --- The production topology on one machine (deploy/README.md) ------------------------------
