@@ -13,7 +13,7 @@ from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from unumn import kinds, vocabulary
+from unumn import vocabulary
 from unumn.models import Entry
 from unumn.versions import VersionedCache
 
@@ -70,10 +70,7 @@ def for_ids(ids):
 def _render(ids):
     """``{id: (card with a slot, summary paragraph)}`` of the entries ``ids``."""
     rows = vocabulary.attach_links(
-        Entry.objects.filter(pk__in=ids)
-        .without_search_index()
-        .defer("body")
-        .select_related(*(kind.model._meta.model_name for kind in kinds.all()))
+        Entry.objects.filter(pk__in=ids).without_search_index().defer("body").with_specific()
     )
     card = get_template("includes/cards.html").template.module.entry_card
     rendered = {}

@@ -46,7 +46,7 @@ def status_changed(entry, before, after, *, by=None, note=""):
     elif after == Entry.Status.PUBLISHED:
         recipients = _editors(institutes)
         subject = f"Published: {title}"
-        body = f"{who} published “{title}”.\n\n{entry.get_absolute_url()}\n"
+        body = f"{who} published “{title}”.\n\n{_site_link(entry)}\n"
     elif before in (Entry.Status.REVIEW, Entry.Status.PUBLISHED):
         recipients = _editors(institutes)
         subject = f"Returned to draft: {title}"
@@ -61,10 +61,10 @@ def status_changed(entry, before, after, *, by=None, note=""):
 def theme_proposed(proposal, *, by=None):
     """Tell the network editors that a theme was proposed."""
     who = by.get_username() if by is not None else "An editor"
-    path = reverse("admin:unumn_themeproposal_change", args=[proposal.pk])
+    link = _site_link(reverse("admin:unumn_themeproposal_change", args=[proposal.pk]))
     body = (
         f"{who} proposed the theme “{proposal.name}”:\n\n{proposal.description}\n\n"
-        f"Approve or reject it: {settings.SITE_URL}{path}\n"
+        f"Approve or reject it: {link}\n"
     )
     _send(f"Theme proposed: {proposal.name}", body, _network_editors(), by)
 
@@ -75,8 +75,7 @@ def theme_decided(proposal, *, by=None):
     who = by.get_username() if by is not None else "A network editor"
     body = f"{who} decided on the theme proposal “{proposal.name}”.\n\n{proposal.decision}\n"
     if proposal.theme is not None:
-        body += f"\nIts entries now have the theme: {settings.SITE_URL}"
-        body += f"{proposal.theme.get_absolute_url()}\n"
+        body += f"\nIts entries now have the theme: {_site_link(proposal.theme)}\n"
     subject = f"Theme proposal {proposal.get_status_display().lower()}: {proposal.name}"
     institutes = Entry.institutes.through.objects.filter(entry__in=proposal.entries.all())
     recipients = _active_staff().filter(
@@ -120,7 +119,12 @@ def _editors(institute_ids):
 
 
 def _admin_link(entry):
-    path = reverse(entry.kind_info.admin_url_name("change"), args=[entry.pk])
+    return _site_link(reverse(entry.kind_info.admin_url_name("change"), args=[entry.pk]))
+
+
+def _site_link(target):
+    """The full address of a path, or of an object's page, for a mail."""
+    path = target if isinstance(target, str) else target.get_absolute_url()
     return f"{settings.SITE_URL}{path}"
 
 

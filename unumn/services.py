@@ -5,6 +5,8 @@ with ``full_clean()`` before saving. (Loading the network's content is
 ``unumn/content/loader.py``.)
 """
 
+import itertools
+
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -106,7 +108,7 @@ def themes_merge(*, source, target, user=None):
         ThemeRedirect.objects.update_or_create(old_slug=source.slug, defaults={"theme": target})
         record_version(source, f"Merged into “{target.name}”.", user)
         source.delete()
-        for entry in Entry.objects.filter(pk__in=entry_ids):
+        for entry in Entry.objects.filter(pk__in=entry_ids).with_specific():
             record_version(entry.specific, comment, user)
         entries_reindex(entry_ids=entry_ids)
     return len(entry_ids)
@@ -148,7 +150,7 @@ def theme_proposal_approve(*, proposal, user=None, theme=None, note=""):
             theme.slug = _free_theme_slug(theme)
             theme.full_clean()
             theme.save()
-        entries = [entry.specific for entry in proposal.entries.all()]
+        entries = [entry.specific for entry in proposal.entries.with_specific()]
         with reindex_once():
             for entry in entries:
                 entry.themes.add(theme)
@@ -186,15 +188,13 @@ def _pending(proposal):
 def _free_theme_slug(theme):
     """A slug for a new theme that no theme, and no merged theme's address, has (within
     the slug's 100 characters)."""
-    base, slug, number = theme.slugify(theme.name), None, 0
-    limit = Theme._meta.get_field("slug").max_length
-    while slug is None or (
-        Theme.objects.filter(slug=slug).exists()
-        or ThemeRedirect.objects.filter(old_slug=slug).exists()
-    ):
+    base, limit = theme.slugify(theme.name), Theme._meta.get_field("slug").max_length
+    for number in itertools.count():
         suffix = f"_{number}" if number else ""
-        slug, number = base[: limit - len(suffix)] + suffix, number + 1
-    return slug
+        slug = base[: limit - len(suffix)] + suffix
+        taken = Theme.objects.filter(slug=slug).exists()
+        if not taken and not ThemeRedirect.objects.filter(old_slug=slug).exists():
+            return slug
 
 
 def _decide(proposal, status, user, note, theme=None):
