@@ -25,8 +25,8 @@ class EventDetailView(EntryDetailView):
     select_related = ("part_of", "country")
 
 
-def calendar_response(events, request, *, name, filename):
-    body = calendar(events, absolute_url=request.build_absolute_uri, name=name)
+def calendar_response(ids, request, *, name, filename):
+    body = calendar(ids, absolute_url=request.build_absolute_uri, name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -36,8 +36,8 @@ class EventCalendarView(View):
     """One event as an .ics file."""
 
     def get(self, request, slug):
-        event = get_object_or_404(_calendar_events(Event.objects.published()), slug=slug)
-        return calendar_response([event], request, name=event.title, filename=f"{slug}.ics")
+        event = get_object_or_404(Event.objects.published().only("pk", "title"), slug=slug)
+        return calendar_response([event.pk], request, name=event.title, filename=f"{slug}.ics")
 
 
 class SelectionCalendarView(View):
@@ -53,15 +53,11 @@ class SelectionCalendarView(View):
             if not public_selection(params, model=Event).total:
                 params["when"] = "past"
         selection = public_selection(params, model=Event, filterset_class=EventFilterSet)
-        events = selection.entries(limit=self.limit, model=Event, prepare=_calendar_events)
+        events = selection.ids(self.limit)
         described = ", ".join(chip.label for chip in selection.chips()) or "events"
         return calendar_response(
             events, request, name=f"UNU Migration Network — {described}", filename="events.ics"
         )
-
-
-def _calendar_events(queryset):
-    return queryset.select_related("country").prefetch_related("themes")
 
 
 def upcoming_events(count=4):

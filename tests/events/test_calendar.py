@@ -86,3 +86,17 @@ def test_a_selection_without_upcoming_events_offers_its_past_ones(client):
 def test_a_selection_without_events_offers_no_calendar(client):
     offers = dict(client.get(reverse("catalogue"), {"kind": "project"}).context["exports"])
     assert not any("calendar" in label for label in offers)
+
+
+def test_a_kept_event_is_written_anew_after_an_edit(client, django_assert_max_num_queries):
+    """Each event's VEVENT is kept per content version: a second calendar reads no event
+    rows, and an edit shows at once."""
+    event = make_event(title="Before", start_date=timezone.localdate() + datetime.timedelta(days=3))
+    ics(client, reverse("events:calendar"))
+    with django_assert_max_num_queries(1):  # the content version; no event row
+        ics(client, reverse("events:calendar"))
+    event.title = "After"
+    event.save()
+    assert [str(e["summary"]) for e in ics(client, reverse("events:calendar")).walk("VEVENT")] == [
+        "After"
+    ]
