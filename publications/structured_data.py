@@ -28,7 +28,8 @@ def publication(entry, url, absolute):
         **common(entry, url, absolute),
         "@type": kind,
         "headline": entry.title[:110],
-        "author": people(entry, "author", absolute),
+        # People, then institutional authors ("United Nations University").
+        "author": people(entry, "author", absolute) + organisations(entry, "author"),
         "editor": people(entry, "editor", absolute),
         "datePublished": partial_date(entry),
         "publisher": organisations(entry, "publisher"),
@@ -36,6 +37,12 @@ def publication(entry, url, absolute):
         "genre": entry.get_publication_type_display(),
         "about": countries(entry),
     }
+    # Its full text encodes the work itself; the other files go with it.
+    files = data.pop("subjectOf", [])
+    data["encoding"] = [m for m, f in zip(files, entry.files.all(), strict=True) if f.full_text]
+    data["associatedMedia"] = [
+        m for m, f in zip(files, entry.files.all(), strict=True) if not f.full_text
+    ]
     if entry.container_title:
         data["isPartOf"] = compact(
             {"@type": "Periodical", "name": entry.container_title, "volumeNumber": entry.volume}

@@ -1,6 +1,9 @@
 """Settings for the test suite: the site's own settings with test-only relaxations."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 
@@ -11,6 +14,9 @@ from unumn.settings import *  # noqa: E402, F403
 from unumn.settings import TEMPLATES  # noqa: E402
 
 SECURE_SSL_REDIRECT = False
+# Uploaded files of the tests: a folder of this run's own, never the site's var/media.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="unumn-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat, pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -36,6 +37,7 @@ from unumn.models import (
     Contribution,
     Country,
     Entry,
+    EntryFile,
     Institute,
     Involvement,
     Organisation,
@@ -439,6 +441,44 @@ class InvolvementInline(OrderedInline):
     verbose_name_plural = "organisations (commissioners, funders, partners, publishers)"
 
 
+class FileFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        marked = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("full_text") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(marked) > 1:
+            raise forms.ValidationError("Mark one file only as the main full text.")
+
+
+class FileInline(OrderedInline):
+    """The entry's files (full text, slides, data), each checked by content when
+    uploaded (``unumn/files.py``); its size, type and downloads shown once saved."""
+
+    model = EntryFile
+    formset = FileFormSet
+    fields = ["order", "file", "label", "language", "full_text", "about", "downloads"]
+    readonly_fields = ["about", "downloads"]
+    placed_before = "Publishing"
+    verbose_name = "file"
+    verbose_name_plural = "files (full text, slides, data: PDF, Word, Excel, PowerPoint, CSV, ZIP)"
+
+    @admin.display(description="type and size")
+    def about(self, obj):
+        if not obj.pk:
+            return "—"
+        pages = f", {obj.pages} page{pluralize(obj.pages)}" if obj.pages else ""
+        return format_html(
+            '<a href="{}">{}</a> ({}{})',
+            obj.get_absolute_url(),
+            obj.type.label,
+            filesizeformat(obj.size),
+            pages,
+        )
+
+
 class EntryAdminForm(forms.ModelForm):
     """Themes are picked from the curated vocabulary (with autocomplete), not typed
     as free text, so a typo never creates a new theme. An entry cannot be related
@@ -594,7 +634,7 @@ class BaseEntryAdmin(EntryHistoryAdminMixin, VersionAdmin):
 
     form = EntryAdminForm
     kind_fieldset = None
-    inlines = [ContributionInline, InvolvementInline]
+    inlines = [ContributionInline, InvolvementInline, FileInline]
     list_display = ["title", "status_badge", "date_label", "institute_list", "publish_at"]
     list_filter = ["status", "institutes", "themes"]
     search_fields = ["title", "slug", "summary", "contributors__name", "contributors__family_name"]

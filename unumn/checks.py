@@ -119,3 +119,24 @@ def _check_exports(kind):
                     )
                 )
     return errors
+
+
+@checks.register()
+def check_file_storage(app_configs=None, **kwargs):
+    """Files in a bucket need boto3, which only the ``s3`` extra installs."""
+    from django.conf import settings
+
+    backend = settings.STORAGES["default"]["BACKEND"]
+    if backend.startswith("storages.backends.s3"):
+        try:
+            import boto3  # noqa: F401
+        except ImportError:
+            return [
+                _error(
+                    "AWS_STORAGE_BUCKET_NAME is set, but boto3 is not installed.",
+                    None,
+                    10,
+                    hint="Install the project with its s3 extra: pip install '.[s3]'.",
+                )
+            ]
+    return []

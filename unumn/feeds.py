@@ -6,13 +6,14 @@ otherwise; theme and institute pages have their own feed, which is the
 catalogue's for that theme or institute.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
 from unumn.catalogue import public_selection
@@ -36,6 +37,8 @@ class FeedItem:
     updated_at: datetime.datetime
     authors: list
     categories: list
+    files: tuple = ()  # (path, size, MIME type): the full text first
+    site: str = ""  # the address the request came to, set per request
 
     @classmethod
     def of(cls, entry):
@@ -49,6 +52,10 @@ class FeedItem:
             updated_at=entry.updated_at,
             authors=[strip_control(c.person.name) for c in entry.contributions.all()],
             categories=[strip_control(theme.name) for theme in entry.themes.all()],
+            files=tuple(
+                (file.get_absolute_url(), file.size, file.type.mime)
+                for file in sorted(entry.files.all(), key=lambda f: not f.full_text)
+            ),
         )
 
     def get_absolute_url(self):
@@ -83,6 +90,7 @@ class SelectionFeed(Feed):
         selection = public_selection(params)
         # Kept on the selection, not on this feed: one feed object serves every request.
         selection.feed_path = request.get_full_path()
+        selection.site = request.build_absolute_uri("/").removesuffix("/")
         return selection
 
     def fix(self, params, **kwargs):
@@ -111,12 +119,13 @@ class SelectionFeed(Feed):
                     Prefetch(
                         "contributions", queryset=Contribution.objects.select_related("person")
                     ),
+                    "files",
                 )
             )
             made = {entry.pk: FeedItem.of(entry) for entry in entries}
             ITEMS.set_many(made)
             found.update(made)
-        return [found[pk] for pk in ids if pk in found]
+        return [dataclasses.replace(found[pk], site=selection.site) for pk in ids if pk in found]
 
     def item_title(self, entry):
         return entry.title
@@ -145,6 +154,11 @@ class SelectionFeed(Feed):
     def item_categories(self, entry):
         return entry.categories
 
+    def item_enclosures(self, entry):
+        return [
+            Enclosure(f"{entry.site}{path}", str(size), mime) for path, size, mime in entry.files
+        ]
+
     @staticmethod
     def _authors(entry):
         return entry.authors
@@ -159,6 +173,9 @@ class RssSelectionFeed(SelectionFeed):
 
     def item_extra_kwargs(self, entry):
         return {}
+
+    def item_enclosures(self, entry):
+        return super().item_enclosures(entry)[:1]  # RSS has one: the full text, if any
 
 
 class ThemeScope:

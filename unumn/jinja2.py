@@ -53,6 +53,7 @@ def environment(**options):
     env.globals.update(url=url, static=static, querystring=querystring, **_globals)
     env.filters.update(
         date=in_local_time(defaultfilters.date),
+        filesizeformat=defaultfilters.filesizeformat,
         time=in_local_time(defaultfilters.time),
         json_ld=json_ld,
         markdown=markdown,

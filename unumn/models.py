@@ -13,7 +13,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from unumn import kinds
+from unumn import files, kinds
 from unumn.dates import format_partial_date
 from unumn.identifiers import ORCID_URL, ROR_URL, OrcidField, RorField
 from unumn.reversing import reverse
@@ -763,6 +763,104 @@ class Involvement(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.organisation}"
+
+
+class EntryFile(models.Model):
+    """A file an entry carries: a publication's full text, slides, data, a summary.
+
+    Checked by content when uploaded (``unumn/files.py``), stored under a random name,
+    downloaded from ``/files/<id>/<name>.<ext>`` as long as the entry is public (its
+    editors also while it is a draft)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=files.stored_name, max_length=200)
+    label = models.CharField(
+        max_length=120,
+        help_text="What the file is, as readers see it: “Full text”, “Slides”, “Data”.",
+    )
+    language = models.CharField(
+        max_length=2, choices=files.languages, default="en", help_text="The file's language."
+    )
+    full_text = models.BooleanField(
+        "main full text",
+        default=False,
+        help_text="The entry's own text (Google Scholar and feeds point to it). One per entry.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the list of files.")
+    # What the upload was found to be (unumn/files.py), set when it is saved.
+    name = models.CharField(max_length=80, editable=False)
+    file_type = models.CharField(max_length=10, editable=False)
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    pages = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    downloads = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(full_text=True),
+                name="entryfile_one_full_text",
+                violation_error_message="An entry has one main full text.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        upload = self.file
+        if upload and not upload._committed and not getattr(upload, "checked", False):
+            self.clean()  # saved without a form: checked all the same
+        replaced = None
+        if self.pk and upload and not upload._committed:
+            replaced = type(self).objects.filter(pk=self.pk).values_list("file", flat=True).first()
+        super().save(*args, **kwargs)
+        if replaced and replaced != self.file.name:
+            self._forget_stored(replaced)
+
+    def get_absolute_url(self):
+        return reverse("file", args=[self.pk, self.download_name])
+
+    def delete(self, *args, **kwargs):
+        """An editor removing a file removes what is stored. (Deleting the entry leaves
+        its files stored: the entry can be recovered.)"""
+        stored = self.file.name
+        result = super().delete(*args, **kwargs)
+        if stored:
+            self._forget_stored(stored)
+        return result
+
+    def clean(self):
+        upload = self.file
+        if upload and not upload._committed:  # a new upload: check what it holds
+            try:
+                checked = files.check(upload)
+            except ValidationError as error:
+                raise ValidationError({"file": error}) from None
+            self.name = files.safe_name(upload.name)
+            self.file_type = checked.type.extension
+            self.size, self.sha256, self.pages = checked.size, checked.sha256, checked.pages
+            upload.checked = True
+
+    def _forget_stored(self, name):
+        storage = self.file.storage
+        transaction.on_commit(lambda: storage.delete(name), using=self._state.db)
+
+    @property
+    def type(self):
+        return files.file_type(self.file_type)
+
+    @property
+    def shown_inline(self):
+        return self.file_type in files.SHOWN_INLINE
+
+    @property
+    def download_name(self):
+        return f"{self.name}.{self.file_type}"
 
 
 class EntrySearch(models.Model):

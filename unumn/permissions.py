@@ -35,6 +35,7 @@ CORE_PERMISSIONS = {
         "unumn.entry": ("view", "change", "delete"),
         "unumn.contribution": CRUD,
         "unumn.involvement": CRUD,
+        "unumn.entryfile": CRUD,
         "unumn.institute": CRUD,
         "unumn.theme": CRUD,
         "unumn.themeproposal": ("view", "change", "delete"),  # added from entry forms
@@ -48,6 +49,7 @@ CORE_PERMISSIONS = {
         "unumn.entry": ("view", "delete"),  # deleting a project deletes its entry row
         "unumn.contribution": CRUD,
         "unumn.involvement": CRUD,
+        "unumn.entryfile": CRUD,
         "unumn.institute": ("view",),
         "unumn.theme": ("view",),
         "unumn.themeproposal": ("view",),  # theirs: they propose from an entry's form

@@ -228,8 +228,27 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Files that entries carry (unumn/files.py) go through Django's storage API: the file
+# system under MEDIA_ROOT, or an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set
+# (django-storages; `pip install .[s3]`; keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+# the endpoint from AWS_S3_ENDPOINT_URL). Downloads always go through the site
+# (/files/<id>/<name>), which checks that the entry is public: the bucket stays private.
+DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -238,6 +257,13 @@ STORAGES = {
         )
     },
 }
+
+# What editors may attach to entries (told apart by content: unumn/files.py), and how
+# large. More types by their magic bytes: FILE_TYPES_EXTRA = {"png": ("image/png",
+# "PNG image", [b"\x89PNG\r\n\x1a\n"])}, then name them in FILE_TYPES_ALLOWED.
+FILE_TYPES_ALLOWED = env_list("FILE_TYPES_ALLOWED", "pdf,docx,xlsx,pptx,csv,zip")
+FILE_TYPES_EXTRA = {}
+FILE_UPLOAD_MAX_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_SIZE") or 50 * 1024 * 1024)
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -93,8 +93,26 @@ def countries(entry):
     return [{"@type": "Country", "name": c.name} for c in entry.countries.all()]
 
 
+def media(files, absolute):
+    """Files as ``MediaObject``s."""
+    return [
+        compact(
+            {
+                "@type": "MediaObject",
+                "name": file.label,
+                "contentUrl": absolute(file.get_absolute_url()),
+                "encodingFormat": file.type.mime,
+                "contentSize": str(file.size),
+                "inLanguage": file.language,
+            }
+        )
+        for file in files
+    ]
+
+
 def common(entry, url, absolute):
-    """What every entry's description holds, whatever its kind."""
+    """What every entry's description holds, whatever its kind: its files are what it
+    is the subject of (a publication says better: ``publications/structured_data.py``)."""
     return {
         "@context": CONTEXT,
         "name": entry.title,
@@ -103,6 +121,7 @@ def common(entry, url, absolute):
         "keywords": ", ".join(theme.name for theme in entry.themes.all()),
         "inLanguage": "en",
         "sourceOrganization": institutes(entry, absolute),
+        "subjectOf": media(entry.files.all(), absolute),
     }
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from unumn import feeds, health, kinds, sitemaps, views
+from unumn import downloads, feeds, health, kinds, sitemaps, views
 
 institute_patterns = (
     [
@@ -50,6 +50,7 @@ urlpatterns = [
     path("organisations/", include(organisation_patterns)),
     # Each kind's list and pages: /projects/, /publications/, /events/…
     *[path(f"{kind.namespace}/", include(kind.urls)) for kind in kinds.all()],
+    path("files/<int:pk>/<str:name>", downloads.download, name="file"),
     path("kinds.css", views.KindsStylesheetView.as_view(), name="kinds-css"),
     # Before the admin's own: "view on site" by content type and id, refused for an
     # entry the editor may not see (it would reveal another institute's draft).

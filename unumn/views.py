@@ -3,7 +3,7 @@ shared base of every entry page."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut as contenttypes_shortcut
-from django.db.models import Value
+from django.db.models import Value, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
@@ -247,6 +247,7 @@ class EntryDetailView(DetailView):
         entries related to it and of its parts (one query for both)."""
         entry = super().get_object(queryset)
         vocabulary.attach_links([entry])
+        prefetch_related_objects([entry], "files")
         public = Entry.objects.published().order_by()
         related = public.filter(related=entry).annotate(part=Value(False))
         parts = public.filter(part_of=entry).annotate(part=Value(True))

@@ -122,6 +122,7 @@ def publication_form(**overrides):
         "contributions-1-person": gisselquist.pk,
         "contributions-1-role": "author",
         **inline_management("involvements"),
+        **inline_management("files"),
     }
     data.update(overrides)
     return data
@@ -178,6 +179,7 @@ def test_event_with_end_before_start_is_a_form_error(admin_client):
         "status": "draft",
         **inline_management("contributions"),
         **inline_management("involvements"),
+        **inline_management("files"),
     }
     response = admin_client.post(admin_url(Event, "add"), data)
     assert response.status_code == 200
