@@ -42,7 +42,7 @@ class EventsConfig(AppConfig):
                         "programme_url",
                     ),
                     dates=("start_date", "end_date"),
-                    countries=("country",),
+                    references=(("country", "countries"),),
                 ),
                 benchmark=benchmark_row,
                 benchmark_weight=2,

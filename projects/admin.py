@@ -8,7 +8,15 @@ from unumn.admin import BaseEntryAdmin
 class ProjectAdmin(BaseEntryAdmin):
     kind_fieldset = (
         "Project",
-        {"fields": ["project_type", "state", "start", "end", "duration_months", "url"]},
+        {
+            "fields": [
+                "project_type",
+                ("state", "reported_on"),
+                ("start", "end"),
+                "duration_months",
+                "url",
+            ]
+        },
     )
     list_display = ["title", "project_type", "state", *BaseEntryAdmin.list_display[1:]]
     list_filter = ["project_type", "state", *BaseEntryAdmin.list_filter]

@@ -2,7 +2,8 @@
 
 import reversion
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.utils import timezone
 
 from unumn.models import DatePrecision, Entry, EntryQuerySet, choices_constraint
 
@@ -19,6 +20,21 @@ class ProjectState(models.TextChoices):
     PLANNED = "planned", "Planned"
     ONGOING = "ongoing", "Ongoing"
     COMPLETED = "completed", "Completed"
+
+
+def state_expression(prefix=""):
+    """The state as the database computes it today: from the dates when the end date is
+    known (past it: completed; before the start: planned; else ongoing), else as
+    reported (``state``). ``Project.current_state`` is the same rule in Python."""
+    today = timezone.localdate()
+    end, start = f"{prefix}end", f"{prefix}start"
+    return Case(
+        When(**{f"{end}__lt": today}, then=Value(ProjectState.COMPLETED)),
+        When(**{f"{end}__isnull": False, f"{start}__gt": today}, then=Value(ProjectState.PLANNED)),
+        When(**{f"{end}__isnull": False}, then=Value(ProjectState.ONGOING)),
+        default=F(f"{prefix}state"),
+        output_field=CharField(),
+    )
 
 
 # History follows the parent row (and through it themes, people, organisations).
@@ -38,7 +54,12 @@ class Project(Entry):
         "type", max_length=20, choices=ProjectType.choices, default=ProjectType.RESEARCH
     )
     state = models.CharField(
-        max_length=10, choices=State.choices, blank=True, help_text="Leave empty if not known."
+        max_length=10,
+        choices=State.choices,
+        blank=True,
+        help_text="As reported (with the date it was reported, below), when the dates do not "
+        "say it: a project with an end date is planned, ongoing or completed by its dates. "
+        "Leave empty if not known.",
     )
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True, help_text="Not before the start.")
@@ -83,9 +104,32 @@ class Project(Entry):
             details.append(f"from {self.start.year}")
         elif self.duration_months:
             details.append(self.duration_label)
-        if self.state:
-            details.append(self.get_state_display())
+        if self.current_state:
+            details.append(self.state_label)
         return details
+
+    @property
+    def current_state(self):
+        """From its dates when its end date is known, else as reported (``state``)."""
+        if self.end is None:
+            return self.state
+        today = timezone.localdate()
+        if self.end < today:
+            return ProjectState.COMPLETED
+        if self.start and self.start > today:
+            return ProjectState.PLANNED
+        return ProjectState.ONGOING
+
+    @property
+    def state_label(self):
+        """ "Completed"; a reported state says when it was reported ("Ongoing, as reported
+        in February 2018")."""
+        if not self.current_state:
+            return ""
+        label = ProjectState(self.current_state).label
+        if self.end is None and self.reported_on:
+            return f"{label}, {self.reported_label}"
+        return label
 
     @property
     def duration_label(self):

@@ -9,7 +9,7 @@ class PublicationsConfig(AppConfig):
 
     def ready(self):
         from publications.filters import PublicationFilterSet
-        from publications.models import Publication, PublicationStatus, PublicationType
+        from publications.models import Publication, PublicationStatus, PublicationType, Series
         from publications.structured_data import publication
         from publications.views import latest_publications
         from unumn import kinds
@@ -38,7 +38,7 @@ class PublicationsConfig(AppConfig):
                     fields=(
                         "publication_type",
                         "publication_status",
-                        "container_title",
+                        "number",
                         "volume",
                         "issue",
                         "pages",
@@ -48,12 +48,23 @@ class PublicationsConfig(AppConfig):
                         "url",
                         "item_count",
                     ),
+                    references=(("series", "series"),),
+                    vocabularies=(
+                        kinds.VocabularyTable(
+                            "series",
+                            Series,
+                            ("name", "kind", "issn", "url", "description"),
+                            references=(("publisher", "organisations"),),
+                        ),
+                    ),
                 ),
                 benchmark=benchmark_row,
                 benchmark_weight=6,
                 exports=(kinds.SelectionExport("Cite its publications:", citations),),
                 catalogue_facets=("publication_type", "publication_status"),
                 export_urls="publications.export_urls",
+                vocabulary=(Series,),
+                root_urls="publications.series_urls",
             )
         )
         register_global("latest_publications", latest_publications)

@@ -66,7 +66,7 @@ STATUS_NOTES = {
 
 def prepare(queryset):
     """What citing reads, in a fixed number of queries."""
-    return queryset.prefetch_related(
+    return queryset.select_related("series").prefetch_related(
         Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
         Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
         "institutes",
@@ -75,11 +75,17 @@ def prepare(queryset):
 
 
 def _names(publication, role):
-    return [
+    """The people of ``role``, then the organisations of that role (an institutional
+    author such as "United Nations University", a CSL ``literal`` name)."""
+    people = [
         {"family": c.person.family_name, "given": c.person.given_name}
         for c in publication.contributions.all()
         if c.role == role
     ]
+    bodies = [
+        {"literal": i.organisation.name} for i in publication.involvements.all() if i.role == role
+    ]
+    return people + bodies
 
 
 def csl_item(publication, *, url):
@@ -153,8 +159,14 @@ def _bibtex_title(text):
     return re.sub(r"\b([A-Z][\w-]*[A-Z0-9][\w-]*)\b", r"{\1}", _bibtex_escape(text))
 
 
+def _bibtex_name(name):
+    if "literal" in name:  # braced: an institution's name is not split into a person's parts
+        return "{" + _bibtex_escape(name["literal"]) + "}"
+    return _bibtex_escape(f"{name['family']}, {name['given']}".strip(", "))
+
+
 def _bibtex_names(names):
-    return " and ".join(_bibtex_escape(f"{n['family']}, {n['given']}".strip(", ")) for n in names)
+    return " and ".join(_bibtex_name(n) for n in names)
 
 
 def _base_key(item):
@@ -162,7 +174,8 @@ def _base_key(item):
     people = item.get("author") or item.get("editor") or [{"family": "unu"}]
     year = str(item.get("issued", {}).get("date-parts", [[""]])[0][0]) or "nd"
     word = next((w for w in re.findall(r"\w+", item["title"]) if len(w) > 3), "entry")
-    base = f"{people[0]['family']}{year}{word}"
+    first = people[0].get("family") or people[0].get("literal", "")
+    base = f"{first}{year}{word}"
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]", "", base)
 
@@ -241,14 +254,18 @@ def ris(entries):
     return "".join(ris_record(publication, item) for publication, item in entries)
 
 
+def _ris_name(name):
+    return name.get("literal") or f"{name['family']}, {name['given']}".rstrip(", ")
+
+
 def ris_record(publication, item):
     """One RIS record, ending with its blank line."""
     lines = []
     lines.append(f"TY  - {RIS_TYPES.get(publication.publication_type, 'GEN')}")
     for person in item.get("author", []):
-        lines.append(f"AU  - {person['family']}, {person['given']}".rstrip(", "))
+        lines.append(f"AU  - {_ris_name(person)}")
     for person in item.get("editor", []):
-        lines.append(f"ED  - {person['family']}, {person['given']}".rstrip(", "))
+        lines.append(f"ED  - {_ris_name(person)}")
     lines.append(f"TI  - {item['title']}")
     parts = item.get("issued", {}).get("date-parts", [[]])[0]
     if parts:
@@ -279,8 +296,14 @@ def _initials(given):
     return " ".join(f"{part[0]}." for part in re.split(r"[\s.]+", given) if part)
 
 
+def _apa_name(name):
+    if "literal" in name:
+        return name["literal"]
+    return f"{name['family']}, {_initials(name['given'])}".rstrip(", ")
+
+
 def _apa_names(names):
-    formatted = [f"{n['family']}, {_initials(n['given'])}".rstrip(", ") for n in names]
+    formatted = [_apa_name(n) for n in names]
     if len(formatted) <= 1:
         return "".join(formatted)
     return ", ".join(formatted[:-1]) + ", & " + formatted[-1]
@@ -321,7 +344,8 @@ def formatted_reference(item):
         if item.get("page"):
             container = format_html("{}, {}", container, item["page"])
         pieces.append(container)
-    if item.get("publisher"):
+    # APA leaves the publisher out when it is the (institutional) author.
+    if item.get("publisher") and item["publisher"] != _apa_names(item.get("author", [])):
         pieces.append(format_html("{}", item["publisher"]))
     if item.get("status") in {"in preparation", "under review"}:
         pieces.append(format_html("Manuscript {}", item["status"]))

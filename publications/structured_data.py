@@ -43,15 +43,22 @@ def publication(entry, url, absolute):
     data["associatedMedia"] = [
         m for m, f in zip(files, entry.files.all(), strict=True) if not f.full_text
     ]
-    if entry.container_title:
+    if entry.series:
+        series_type = "Periodical" if entry.series.kind == "journal" else "CreativeWorkSeries"
         data["isPartOf"] = compact(
-            {"@type": "Periodical", "name": entry.container_title, "volumeNumber": entry.volume}
+            {
+                "@type": series_type,
+                "name": entry.series.name,
+                "issn": entry.series.issn,
+                "url": absolute(entry.series.get_absolute_url()),
+                "volumeNumber": entry.volume if series_type == "Periodical" else None,
+            }
         )
     if kind == "PublicationIssue":
         data["issueNumber"] = entry.issue
     if entry.doi:
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": entry.doi}
-        data["sameAs"] = f"https://doi.org/{entry.doi}"
+        data["sameAs"] = entry.doi_url
     if entry.isbn:
         data["isbn"] = entry.isbn
     if entry.pages:

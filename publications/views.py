@@ -1,16 +1,19 @@
 from collections import namedtuple
 
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from publications import citations
 from publications.filters import PublicationFilterSet
-from publications.models import Publication
+from publications.models import Publication, Series
 from unumn import cards
 from unumn.catalogue import public_selection
-from unumn.models import Entry
+from unumn.models import NEWEST_FIRST, Entry
 from unumn.versions import VersionedCache
 from unumn.views import EntryDetailView, SelectionMixin
 
@@ -25,6 +28,7 @@ class PublicationListView(SelectionMixin, TemplateView):
 class PublicationDetailView(EntryDetailView):
     model = Publication
     template_name = "publications/publication_detail.html"
+    select_related = ("part_of", "series")
 
     def get_context_data(self, **kwargs):
         url = self.request.build_absolute_uri(self.object.get_absolute_url())
@@ -107,3 +111,40 @@ def latest_publications(count=6):
         ("latest publications", count),
         lambda: Entry.objects.published().filter(kind=Publication.KIND).newest_first()[:count],
     )
+
+
+class SeriesListView(ListView):
+    """Every journal and series the network's publications appear in."""
+
+    template_name = "publications/series_list.html"
+    context_object_name = "series_list"
+
+    def get_queryset(self):
+        public = Publication.objects.published().filter(series=OuterRef("pk")).order_by()
+        count = public.values("series").annotate(n=Count("pk")).values("n")
+        return Series.objects.annotate(count=Coalesce(Subquery(count), 0)).order_by("name")
+
+
+class SeriesDetailView(DetailView):
+    """A series and its public numbers, newest first, a page at a time, with a feed."""
+
+    template_name = "publications/series_detail.html"
+    context_object_name = "series"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Series.objects.select_related("publisher")
+
+    def get_context_data(self, **kwargs):
+        ids = series_ids(self.object)
+        paginator = Paginator(ids, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = cards.for_ids(page.object_list)
+        return super().get_context_data(page_obj=page, **kwargs)
+
+
+def series_ids(series, limit=None):
+    """The ids of a series' public publications, newest first (by date, then by number)."""
+    public = Publication.objects.published().filter(series=series)
+    order = (NEWEST_FIRST[0], "-number", "-pk")
+    return list(public.order_by(*order).values_list("pk", flat=True)[:limit])

@@ -1,6 +1,6 @@
-"""Persistent identifiers of people (ORCID) and organisations (ROR): read as people
-paste them (a bare identifier or its address), checked by their check digits, and
-kept in one form.
+"""Persistent identifiers of people (ORCID), organisations (ROR) and publications
+(DOI, ISBN, ISSN): read as people paste them (a bare identifier or its address),
+checked by their check digits, and kept in one form.
 
 - ORCID: 16 characters in four groups (``0000-0002-1825-0097``), the last a check
   digit (ISO 7064 MOD 11-2, ``X`` for ten); https://orcid.org/<id>.
@@ -12,7 +12,13 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from stdnum import isbn, issn
+from stdnum.exceptions import ValidationError as NumberError
 
+DOI_URL = "https://doi.org/"
+# A DOI: the directory indicator 10, a registrant code, a slash and a suffix (Crossref's
+# pattern for the DOIs it holds); compared without regard to case, kept as given.
+DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]]+$")
 ORCID_URL = "https://orcid.org/"
 ROR_URL = "https://ror.org/"
 CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -73,6 +79,52 @@ def normalise_ror(value):
     return ror
 
 
+def normalise_doi(value):
+    """``value`` as ``10.1111/imig.12345`` (an address or ``doi:`` taken off; empty
+    stays empty); ValidationError if it is not a DOI."""
+    if not value or not value.strip():
+        return ""
+    doi = re.sub(r"^(doi:\s*|(https?://)?(dx\.)?doi\.org/)", "", value.strip(), flags=re.I)
+    if not DOI.fullmatch(doi):
+        raise ValidationError(
+            "A DOI starts with 10., then a slash and the rest, e.g. 10.1111/imig.12345 "
+            "(or its address, https://doi.org/10.1111/imig.12345).",
+            code="doi",
+        )
+    return doi
+
+
+def _standard_number(module, value, *, example, name, convert=lambda number: number):
+    if not value or not value.strip():
+        return ""
+    value = re.sub(rf"^\s*{name}(-1[03])?:?\s*", "", value, flags=re.IGNORECASE)  # "ISBN 0-…"
+    try:
+        return module.format(convert(module.validate(value)))
+    except NumberError as error:
+        checksum = "checksum" in type(error).__name__.lower()
+        raise ValidationError(
+            f"This {name}'s check digit is wrong: copy it again from the publication."
+            if checksum
+            else f"This is not an {name}, e.g. {example}.",
+            code=f"{name.lower()}_checksum" if checksum else name.lower(),
+        ) from None
+
+
+def normalise_isbn(value):
+    """``value`` as a hyphenated ISBN-13 (``978-0-306-40615-7``; an ISBN-10 converted),
+    so one book has one form; ValidationError if it is not one or its check digit is
+    wrong."""
+    return _standard_number(
+        isbn, value, example="978-0-306-40615-7", name="ISBN", convert=isbn.to_isbn13
+    )
+
+
+def normalise_issn(value):
+    """``value`` as ``0020-7985``; ValidationError if it is not an ISSN or its check
+    digit is wrong."""
+    return _standard_number(issn, value, example="0020-7985", name="ISSN")
+
+
 class _IdentifierField(models.CharField):
     """A CharField that keeps its identifier in one form: what is typed or pasted (an
     address included) is normalised, and refused with the reason when it is wrong."""
@@ -93,3 +145,18 @@ class OrcidField(_IdentifierField):
 
 class RorField(_IdentifierField):
     normalise = staticmethod(normalise_ror)
+
+
+class DoiField(_IdentifierField):
+    normalise = staticmethod(normalise_doi)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": 250, **kwargs})
+
+
+class IsbnField(_IdentifierField):
+    normalise = staticmethod(normalise_isbn)
+
+
+class IssnField(_IdentifierField):
+    normalise = staticmethod(normalise_issn)

@@ -69,15 +69,30 @@ class SelectionExport:
 
 
 @dataclass(frozen=True)
+class VocabularyTable:
+    """A table of the data file that holds vocabulary: the keys copied as they are
+    (when present; the model's defaults otherwise), and the keys naming another
+    table's object (``references``: ``(key, table)``, by slug; a country by its code)."""
+
+    table: str
+    model: type
+    fields: tuple
+    references: tuple = ()
+
+
+@dataclass(frozen=True)
 class ContentTable:
     """How the content data file (``unumn/content/network.toml``) lists a kind's entries:
     the table's name, the plain fields it may give, the ones that are ISO dates, and
-    the foreign keys to a country given by its code."""
+    the keys naming another table's object (``references``: ``(key, table)``: a
+    country by its code, a series by its slug). ``vocabularies`` are the kind's own
+    vocabulary tables (``VocabularyTable``), loaded before the entries."""
 
     table: str
     fields: tuple = ()
     dates: tuple = ()
-    countries: tuple = ()
+    references: tuple = ()
+    vocabularies: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +114,10 @@ class Kind:
       against white).
     - ``catalogue_facets``: facets of its FilterSet that the whole catalogue offers
       too (a publication's type and stage).
+    - ``vocabulary``: models of its own vocabulary (a publication's series): part of
+      the public content (a change bumps the content version), loaded from the content
+      file's ``content.vocabularies``; ``root_urls`` is the URLconf of their pages,
+      mounted at the site's root (``/series/…``).
     """
 
     model: type
@@ -113,10 +132,21 @@ class Kind:
     exports: tuple = ()
     export_urls: str | None = None
     catalogue_facets: tuple = ()
+    vocabulary: tuple = ()
+    root_urls: str | None = None
 
     @property
     def name(self):
         return self.model.KIND
+
+    @cached_property
+    def vocabulary_fields(self):
+        """The names of its model's foreign keys to its own vocabulary (``series``)."""
+        return tuple(
+            field.name
+            for field in self.model._meta.concrete_fields
+            if field.is_relation and field.related_model in self.vocabulary
+        )
 
     @cached_property
     def label(self):

@@ -432,8 +432,18 @@ class EntryQuerySet(models.QuerySet):
         return self.defer("search_keywords")
 
     def with_specific(self):
-        """Each entry's own kind's row read with it, so ``entry.specific`` costs no query."""
-        return self.select_related(*(kind.model._meta.model_name for kind in kinds.all()))
+        """Each entry's own kind's row read with it (and the kind's own vocabulary it
+        names: a publication's series), so ``entry.specific`` costs no query."""
+        return self.select_related(
+            *(
+                path
+                for kind in kinds.all()
+                for path in (
+                    kind.model._meta.model_name,
+                    *(f"{kind.model._meta.model_name}__{name}" for name in kind.vocabulary_fields),
+                )
+            )
+        )
 
     def for_cards(self, *, with_body=False):
         """The rows of a list of cards, without the columns a card does not show (the
@@ -572,6 +582,13 @@ class Entry(CleanTextMixin, models.Model):
         related_name="parts",
         help_text="The programme, collection or series this entry belongs to.",
     )
+    reported_on = models.DateField(
+        "state reported on",
+        null=True,
+        blank=True,
+        help_text="When its state or stage (“ongoing”, “under review”) was reported, if it was "
+        "reported rather than known: the page says “as reported in February 2018”.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The names the entry is found by (its themes, people, institutes, organisations
@@ -691,6 +708,13 @@ class Entry(CleanTextMixin, models.Model):
         return format_partial_date(self.date, self.date_precision)
 
     @property
+    def reported_label(self):
+        """ "as reported in February 2018" ('' when the state was not reported)."""
+        if not self.reported_on:
+            return ""
+        return f"as reported in {format_partial_date(self.reported_on, DatePrecision.MONTH)}"
+
+    @property
     def date_iso(self):
         """The date as precisely as it is known, for ``<time datetime>``: 2017, 2017-04…"""
         if self.date is None:
@@ -731,12 +755,19 @@ class Contribution(models.Model):
 
 
 class InvolvementRole(models.TextChoices):
+    """What an organisation was to one entry. Say only what the source says: a body the
+    network chaired, or someone its work supported, is not a partner."""
+
     COMMISSIONED_BY = "commissioned_by", "Commissioned by"
     FUNDED_BY = "funded_by", "Funded by"
     PARTNER = "partner", "Partner"
     CO_ORGANISER = "co_organiser", "Co-organiser"
     ORGANISER = "organiser", "Organiser"
+    # An institutional author ("United Nations University"): cited as the work's author.
+    AUTHOR = "author", "Author"
     PUBLISHER = "publisher", "Publisher"
+    CHAIRED = "chaired", "Group chaired"
+    IN_SUPPORT_OF = "in_support_of", "In support of"
 
 
 @reversion.register()

@@ -61,10 +61,20 @@ CORE_PERMISSIONS = {
 }
 
 
+# What each role may do with the kinds' own vocabularies (a publication's series):
+# institute editors use them and add one that is missing.
+KIND_VOCABULARY_PERMISSIONS = {NETWORK_EDITORS: CRUD, INSTITUTE_EDITORS: ("view", "add")}
+
+
 def role_permissions():
     """``{role: {"app_label.model": actions}}``: the core's models and every kind's."""
+    vocabulary = [model._meta.label_lower for kind in kinds.all() for model in kind.vocabulary]
     return {
-        role: {**models, **{kind.model_label: CRUD for kind in kinds.all()}}
+        role: {
+            **models,
+            **{kind.model_label: CRUD for kind in kinds.all()},
+            **dict.fromkeys(vocabulary, KIND_VOCABULARY_PERMISSIONS[role]),
+        }
         for role, models in CORE_PERMISSIONS.items()
     }
 

@@ -9,7 +9,7 @@ whichever code path (admin, services, shell, fixtures) made it.
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from unumn import versions
+from unumn import kinds, versions
 from unumn.models import (
     ContentVersion,
     Contribution,
@@ -122,12 +122,14 @@ def place_or_institute_renamed(sender, instance, raw=False, created=False, **kwa
 
 def is_content(model):
     """Is ``model`` part of what the public site shows? The core's models (but the
-    version itself and the editors' theme proposals) and every kind of entry, with
-    their link tables."""
+    version itself and the editors' theme proposals), every kind of entry, with
+    their link tables, and the kinds' own vocabularies."""
     if model in (ContentVersion, ThemeProposal, ThemeProposal.entries.through):
         return False  # the version itself; what only editors see
     if model.__module__ == "__fake__":
         return False  # a migration's historical models
+    if any(model in kind.vocabulary for kind in kinds.all()):
+        return True  # a kind's own vocabulary (a publication's series)
     return model._meta.app_label == "unumn" or issubclass(model, Entry)
 
 

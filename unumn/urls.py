@@ -48,7 +48,9 @@ urlpatterns = [
     path("themes/", include(theme_patterns)),
     path("people/", include(people_patterns)),
     path("organisations/", include(organisation_patterns)),
-    # Each kind's list and pages: /projects/, /publications/, /events/…
+    # Each kind's list and pages: /projects/, /publications/, /events/…, and the pages of
+    # its own vocabulary (/series/…).
+    *[path("", include(kind.root_urls)) for kind in kinds.all() if kind.root_urls],
     *[path(f"{kind.namespace}/", include(kind.urls)) for kind in kinds.all()],
     path("files/<int:pk>/<str:name>", downloads.download, name="file"),
     path("kinds.css", views.KindsStylesheetView.as_view(), name="kinds-css"),

@@ -1,12 +1,13 @@
 """The version of the public content: the key of everything derived from it.
 
-``current()`` answers ``(number, latest)``: the number every write of content
-changes (``bump()``, called by the signal handlers of ``unumn/signals.py``) and the
-time the most recent public entry went public. The second part changes when a
-scheduled entry's time comes, with no write at all. Anything derived from the
-content and kept between requests (facet indexes, vocabulary counts, rendered
-cards, cached pages) is keyed by it, so it is invalidated at once, in every
-process and on every host. Read once per request, and remembered until its end.
+``current()`` answers ``(number, latest, day)``: the number every write of content
+changes (``bump()``, called by the signal handlers of ``unumn/signals.py``), the
+time the most recent public entry went public, and today. The second part changes
+when a scheduled entry's time comes, the third at midnight, with no write at all.
+Anything derived from the content and kept between requests (facet indexes,
+vocabulary counts, rendered cards, cached pages) is keyed by it, so it is
+invalidated at once, in every process and on every host. Read once per request, and
+remembered until its end.
 
 The bump is an ``UPDATE`` inside the writer's transaction: other processes see
 the new number exactly when they can see the change itself. With a shared cache
@@ -57,7 +58,9 @@ class Record(NamedTuple):
 
     @property
     def key(self):
-        return (self.number, self.latest)
+        # And the day: what depends on today (an event being upcoming, a project's state
+        # from its dates, the home page's lists) is made anew each day.
+        return (self.number, self.latest, timezone.localdate().toordinal())
 
     def holds(self, now):
         return self.next_at is None or now < self.next_at
@@ -167,7 +170,7 @@ def _ttl(found, now):
 
 
 def current():
-    """``(number, latest publish time)`` of the public content, now."""
+    """``(number, latest publish time, day)`` of the public content, now."""
     return record().key
 
 

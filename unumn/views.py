@@ -255,7 +255,7 @@ class EntryDetailView(DetailView):
         rows = list(linked)
         entry.linked_ids = [
             [pk for pk, *_ in sorted((r for r in rows if not r[1]), key=_related_order)],
-            [pk for pk, *_ in sorted((r for r in rows if r[1]), key=_part_order)],
+            [(pk, kind) for pk, _, kind, *_ in sorted((r for r in rows if r[1]), key=_part_order)],
         ]
         return entry
 
@@ -291,12 +291,20 @@ class EntryDetailView(DetailView):
 
     @staticmethod
     def linked_cards(entry):
-        """The public entries related to this one and the parts it holds, as cards."""
-        related_ids, part_ids = entry.linked_ids
+        """The public entries related to this one and the parts it holds, as cards:
+        ``parts`` all of them, ``part_groups`` ``[(kind, cards)]`` by kind, the entry's
+        own kind first. (A workshop held for a special issue is one of its events, not
+        one of its papers: pages head each kind of part apart.)"""
+        related_ids, part_rows = entry.linked_ids
+        part_ids = [pk for pk, _ in part_rows]
         linked = {card.pk: card for card in cards.for_ids([*related_ids, *part_ids])}
+        groups = {}
+        for pk, kind in sorted(part_rows, key=lambda row: row[1] != entry.kind):
+            groups.setdefault(kind, []).append(linked[pk])
         return {
             "related_entries": [linked[pk] for pk in related_ids],
             "parts": [linked[pk] for pk in part_ids],
+            "part_groups": [(kinds.get(kind), group) for kind, group in groups.items()],
         }
 
     @staticmethod

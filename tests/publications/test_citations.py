@@ -9,6 +9,7 @@ import pytest
 import rispy
 from django.urls import reverse
 
+from publications.models import Series
 from tests.catalogue import SELECTIONS, catalogue_results, path_of
 from tests.factories import make_publication
 from unumn.models import Contribution, Person
@@ -69,8 +70,9 @@ def test_special_issue_editors_in_order(client):
     ],
 )
 def test_entry_types(client, publication_type, bibtex_type, ris_type, csl_type):
+    journal = Series.objects.create(name="Journal", slug="journal")
     publication = make_publication(
-        title="A study of mobility", publication_type=publication_type, container_title="Journal"
+        title="A study of mobility", publication_type=publication_type, series=journal
     )
     Contribution.objects.create(entry=publication, person=Person.objects.get(slug="finn-tarp"))
 
@@ -90,7 +92,9 @@ def test_cite_this_block(client):
         reverse("publications:detail", args=["migration-governance-global-south"])
     ).content.decode()
     assert "Cite this" in html
-    assert "Gisselquist, R. M., &amp; Tarp, F. (Eds.). (in press)." in html
+    # The proposal was accepted, the articles were under review: not "in press" (issue 13).
+    assert "Gisselquist, R. M., &amp; Tarp, F. (Eds.). (n.d.)." in html
+    assert "Manuscript under review." in html
     assert "<i>International Migration</i>" in html
     for fmt in ("bib", "ris", "json"):
         assert reverse("publications:cite", args=["migration-governance-global-south", fmt]) in html

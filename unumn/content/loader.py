@@ -22,6 +22,7 @@ from django.db import transaction
 
 from unumn import kinds
 from unumn.dates import parse_partial_date
+from unumn.kinds import VocabularyTable
 from unumn.models import Country, Entry, Institute, Organisation, Person, SynonymGroup, Theme
 from unumn.search import reindex_once
 from unumn.services import entry_links_set, record_version
@@ -32,37 +33,34 @@ NETWORK_FILE = CONTENT_DIR / "network.toml"
 LOADED = "Loaded from the network's content file."
 
 
-@dataclass(frozen=True)
-class VocabularyTable:
-    """A table of the data file that holds vocabulary: the keys copied as they are
-    (when present; the model's defaults otherwise), and the keys naming a country
-    (by code) or an institute (by slug)."""
-
-    table: str
-    model: type
-    fields: tuple
-    countries: tuple = ()
-    institutes: tuple = ()
-
-
 VOCABULARY = (
     VocabularyTable(
         "institutes",
         Institute,
         ("acronym", "name", "kind", "summary", "description", "city", "website", "order"),
-        countries=("country",),
+        references=(("country", "countries"),),
     ),
     VocabularyTable("themes", Theme, ("name", "kind", "description")),
     VocabularyTable(
-        "people", Person, ("name", "given_name", "family_name", "bio"), institutes=("institute",)
+        "people",
+        Person,
+        ("name", "given_name", "family_name", "bio"),
+        references=(("institute", "institutes"),),
     ),
     VocabularyTable(
         "organisations",
         Organisation,
         ("name", "acronym", "kind", "website", "description"),
-        countries=("country",),
+        references=(("country", "countries"),),
     ),
 )
+
+
+def vocabulary_tables():
+    """The core's vocabulary tables, then each kind's own (a publication's series)."""
+    return VOCABULARY + tuple(spec for kind in kinds.all() for spec in kind.content.vocabularies)
+
+
 # Keys every entry table may give; an entry is published unless the row says otherwise.
 ENTRY_FIELDS = ("title", "summary", "body", "status", "featured")
 ENTRY_DEFAULTS = {"status": Entry.Status.PUBLISHED}
@@ -115,13 +113,13 @@ class ContentLoader:
         self.data, self.report = data, LoadReport()
         self.say = progress or (lambda message: None)
         self.objects = {}  # table -> {slug or code: object}
-        self.models = {spec.table: spec.model for spec in VOCABULARY}
+        self.models = {spec.table: spec.model for spec in vocabulary_tables()}
         self.models.update(countries=Country, entries=Entry)
         self.keys = dict.fromkeys(self.models, "slug") | {"countries": "code"}
 
     def load(self, countries):
         self.load_countries(countries)
-        for spec in VOCABULARY:
+        for spec in vocabulary_tables():
             self.objects[spec.table] = {
                 row["slug"]: self.ensure(
                     spec.model, spec.table, row, self.vocabulary_fields(spec, row)
@@ -190,15 +188,17 @@ class ContentLoader:
             known[key] = found
         return known[key]
 
-    def references(self, row, keys, table, where):
-        return {key: self.lookup(table, row[key], where) for key in keys if row.get(key)}
+    def references(self, row, references, where):
+        """``{key: object}`` of the keys of ``row`` that name another table's object."""
+        return {
+            key: self.lookup(table, row[key], where) for key, table in references if row.get(key)
+        }
 
     def vocabulary_fields(self, spec, row):
         where = f"{spec.table} {row['slug']!r}"
         return {
             **{key: row[key] for key in spec.fields if key in row},
-            **self.references(row, spec.countries, "countries", where),
-            **self.references(row, spec.institutes, "institutes", where),
+            **self.references(row, spec.references, where),
         }
 
     def load_entries(self, kind):
@@ -210,10 +210,12 @@ class ContentLoader:
                 **ENTRY_DEFAULTS,
                 **{key: row[key] for key in (*ENTRY_FIELDS, *spec.fields) if key in row},
                 **{key: datetime.date.fromisoformat(row[key]) for key in spec.dates if key in row},
-                **self.references(row, spec.countries, "countries", where),
+                **self.references(row, spec.references, where),
             }
             if "date" in row:
                 fields["date"], fields["date_precision"] = parse_partial_date(row["date"])
+            if "reported_on" in row:  # when a state or stage was reported (the paper's date)
+                fields["reported_on"] = datetime.date.fromisoformat(row["reported_on"])
             entry, is_new = self.ensure(kind.model, spec.table, row, fields)
             self.objects["entries"][row["slug"]] = entry
             if is_new:

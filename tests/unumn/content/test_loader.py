@@ -114,6 +114,7 @@ def test_special_section_editors_in_order():
     ]
     assert editors == [("Gisselquist", "editor"), ("Tarp", "editor")]
     assert collection.container_title == "International Migration"
+    assert collection.series.get_absolute_url() == "/series/international-migration/"
     assert collection.item_count == 8
     assert collection.countries.count() == 10
 
@@ -169,7 +170,7 @@ def test_loading_into_an_empty_database_reports_progress():
         model.objects.all().delete()
     output = load()
     assert "countries" in output and "events" in output
-    assert "Done: 319 objects created." in output
+    assert "Done: 320 objects created." in output
     assert Entry.objects.count() == 21
 
 
