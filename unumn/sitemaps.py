@@ -35,6 +35,18 @@ VOCABULARIES = {
 _pages = VersionedCache(8)
 
 
+def vocabularies():
+    """``{section: model}``: the core's vocabularies and the kinds' own (series), those
+    with something to list (an empty ``urlset`` is not valid), read once per version."""
+    every = {**VOCABULARIES}
+    for kind in kinds.all():
+        every.update({str(model._meta.verbose_name_plural): model for model in kind.vocabulary})
+    names = _pages.get(
+        ("vocabularies",), lambda: [name for name, model in every.items() if model.objects.exists()]
+    )
+    return {name: every[name] for name in names}
+
+
 def index(request):
     base = request.build_absolute_uri("/").rstrip("/")
     pages = _pages.get(("pages", ENTRIES_PER_PAGE), entry_pages)
@@ -43,7 +55,7 @@ def index(request):
         section = reverse("sitemap-section", args=[kind.namespace])
         for number, lastmod in enumerate(pages.get(kind.name, []), start=1):
             items.append((section if number == 1 else f"{section}?p={number}", lastmod))
-    items += [(reverse("sitemap-section", args=[name]), None) for name in VOCABULARIES]
+    items += [(reverse("sitemap-section", args=[name]), None) for name in vocabularies()]
     body = "".join(
         f"<sitemap><loc>{escape(base + location)}</loc>{_lastmod(lastmod)}</sitemap>"
         for location, lastmod in items
@@ -58,8 +70,8 @@ def section(request, section):
         names.append("organisations:list")
         urls = [(reverse(name), None) for name in names]
         urls += [(kind.list_url, None) for kind in kinds.all()]
-    elif section in VOCABULARIES:
-        urls = [(obj.get_absolute_url(), None) for obj in VOCABULARIES[section].objects.all()]
+    elif section in vocabularies():
+        urls = [(obj.get_absolute_url(), None) for obj in vocabularies()[section].objects.all()]
     else:
         kind = next((k for k in kinds.all() if k.namespace == section), None)
         if kind is None:

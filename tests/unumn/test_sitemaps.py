@@ -36,6 +36,7 @@ def test_sitemap_is_valid_and_lists_every_public_page(client):
     assert all(lastmods[url] for url in entries)
     assert {i.get_absolute_url() for i in Institute.objects.all()} <= locations
     assert {"/", "/catalogue/"} <= locations
+    assert "/series/international-migration/" in locations  # a kind's own vocabulary
 
 
 def test_robots_txt(client):
