@@ -15,7 +15,7 @@ from publications import importing
 from publications.models import Publication, Series
 from unumn.admin import BaseEntryAdmin
 from unumn.models import Institute
-from unumn.permissions import editable_institute_ids
+from unumn.permissions import editable_institute_ids, entries_editable_by
 
 
 @admin.register(Series)
@@ -117,7 +117,7 @@ def import_view(admin_site, model_admin):
             (name, data), institute = form.cleaned_data["file"], form.cleaned_data["institute"]
             fmt = form.cleaned_data["format"] or importing.detect(name, data)
             try:
-                steps = importing.plan(importing.read(data, fmt))
+                steps = importing.plan(importing.read(data, fmt), editable=_editable(request))
             except importing.ImportError_ as error:
                 form.add_error("file", str(error))
             else:
@@ -141,6 +141,10 @@ def import_view(admin_site, model_admin):
 ACTIONS = ("new", "update", "duplicate", "error")
 
 
+def _editable(request):
+    return entries_editable_by(request.user, Publication.objects.all())
+
+
 def _key(request, token):
     return f"publication-import:{request.user.pk}:{token}"
 
@@ -154,7 +158,8 @@ def _confirm(request, context):
     institute = Institute.objects.filter(pk=kept["institute"]).first()
     if institute is None or (ids is not None and institute.pk not in ids):
         raise PermissionDenied
-    steps = importing.plan(importing.read(kept["data"], kept["fmt"]))  # what is here now
+    # What is here now (the site may have changed since the preview).
+    steps = importing.plan(importing.read(kept["data"], kept["fmt"]), editable=_editable(request))
     counts = importing.apply(steps, institute=institute, by=request.user, source=kept["name"])
     cache.delete(_key(request, request.POST["token"]))
     messages.success(

@@ -110,7 +110,48 @@ def read(data, fmt):
         raise ImportError_(f"At most {MAX_RECORDS:,} records at a time; split the file.")
     if not records:
         raise ImportError_("No records found in this file.")
+    for record in records:
+        if record.item is not None:
+            record.item = sanitised(record.item)
     return records
+
+
+TEXT_KEYS = (
+    "type", "genre", "title", "container-title", "collection-title", "volume", "issue",
+    "number", "page", "publisher", "publisher-place", "DOI", "ISBN", "URL", "abstract",
+    "status",
+)  # fmt: skip
+
+
+def _text(value):
+    """A CSL value as text: strings and numbers only (a file may put anything anywhere)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value)[:2000]
+
+
+def sanitised(item):
+    """The CSL item with only what a publication reads, each of the expected type: text
+    fields as text, names as lists of ``{family, given, literal, ORCID}`` texts, the date
+    as up to three integer parts."""
+    clean = {key: _text(item.get(key)) for key in TEXT_KEYS}
+    for role in ("author", "editor"):
+        names = item.get(role) if isinstance(item.get(role), list) else []
+        clean[role] = [
+            named
+            for name in names
+            if isinstance(name, dict)
+            for named in [
+                {k: _text(name.get(k)).strip() for k in ("family", "given", "literal", "ORCID")}
+            ]
+            if named["family"] or named["literal"]
+        ]
+    issued = item.get("issued")
+    parts = issued.get("date-parts") if isinstance(issued, dict) else None
+    first = parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], list) else []
+    numbers = [int(p) for p in first[:3] if isinstance(p, int | str) and str(p).isdigit()]
+    clean["issued"] = {"date-parts": [numbers]} if numbers else None
+    return clean
 
 
 def _names(text, separator, *, uncommaed="literal"):
@@ -229,7 +270,7 @@ def _read_ris(data):
             "publisher": entry.get("publisher"),
             "publisher-place": entry.get("place_published"),
             "DOI": entry.get("doi"),
-            "ISBN": entry.get("issn"),
+            "ISBN": _isbn_or_nothing(entry.get("issn")),  # RIS's SN: an ISBN or an ISSN
             "URL": (entry.get("urls") or [""])[0],
             "abstract": entry.get("abstract"),
             "status": (entry.get("notes") or [""])[0] if entry.get("notes") else "",
@@ -238,18 +279,27 @@ def _read_ris(data):
     return records
 
 
+def _isbn_or_nothing(value):
+    try:
+        return normalise_isbn(value or "")
+    except ValidationError:
+        return ""  # a journal's ISSN: its series', not the publication's
+
+
 def _read_csl_json(data):
     try:
         items = json.loads(data)
     except json.JSONDecodeError as error:
         raise ImportError_(f"Not CSL-JSON: {error.msg} at line {error.lineno}.") from None
+    except (ValueError, RecursionError):
+        raise ImportError_("Not CSL-JSON: nested too deep, or a number too long.") from None
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list):
         raise ImportError_("Not CSL-JSON: a list of items was expected.")
     records = []
     for number, item in enumerate(items, start=1):
-        if not isinstance(item, dict) or not isinstance(item.get("title"), str):
+        if not isinstance(item, dict) or not _text(item.get("title")).strip():
             records.append(Record(f"item {number}", error="not a CSL item with a title"))
         else:
             records.append(Record(f"item {number}", item=item))
@@ -257,7 +307,14 @@ def _read_csl_json(data):
 
 
 def _read_csv(data):
-    reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff")))
+    try:
+        return _read_csv_rows(data)
+    except csv.Error as error:
+        raise ImportError_(f"Not CSV this site reads: {error}.") from None
+
+
+def _read_csv_rows(data):
+    reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff"), newline=""))
     columns = [name.strip().lower() for name in reader.fieldnames or []]
     unknown = [name for name in columns if name not in CSV_COLUMNS]
     if "title" not in columns or unknown:
@@ -373,10 +430,13 @@ def _title_key(title, year):
     return (re.sub(r"[\W_]+", "", folded(title)), year)
 
 
-def plan(records):
+def plan(records, *, editable=None):
     """``[Step]``: what importing each record would do, matched against the site's
-    publications (and against the file's own earlier records)."""
+    publications (and against the file's own earlier records). ``editable``: the
+    publications the importer may change (``None``: all); a record matching another
+    is reported as already on the site, without saying which."""
     existing = list(Publication.objects.only("pk", "title", "date", "doi", "isbn"))
+    allowed = None if editable is None else set(editable.values_list("pk", flat=True))
     by_doi = {p.doi.lower(): p for p in existing if p.doi}
     by_isbn = {p.isbn: p for p in existing if p.isbn}
     by_title = {_title_key(p.title, p.date.year if p.date else None): p for p in existing}
@@ -391,7 +451,7 @@ def plan(records):
         except ValidationError as error:
             steps.append(Step(record, "error", reason=" ".join(error.messages)))
             continue
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, AttributeError) as error:
             steps.append(Step(record, "error", reason=f"unreadable field: {error}"))
             continue
         refused = _refused(fields)
@@ -412,6 +472,9 @@ def plan(records):
         seen.update(key for key in keys if key[1])
         if match is None:
             steps.append(Step(record, "new", fields))
+            continue
+        if allowed is not None and match.pk not in allowed:
+            steps.append(Step(record, "duplicate", fields, reason="already on the site"))
             continue
         missing = {
             name: value
@@ -461,12 +524,25 @@ def _apply(steps, institute, people, *, by, source):
         try:
             with transaction.atomic():
                 if step.action == "update":
-                    Publication.objects.filter(pk=step.match.pk).update(**step.fields)
+                    _fill(step, by=by, source=source)
                 else:
                     _create(step, institute, people, by=by, source=source)
         except (ValidationError, IntegrityError) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             step.action, step.reason = "error", " ".join(messages)[:300]
+
+
+def _fill(step, *, by, source):
+    """Fill the fields the matched publication leaves empty, as an edit (its history,
+    its search index, the content version follow)."""
+    from unumn.services import record_version
+
+    publication = Publication.objects.get(pk=step.match.pk)
+    for name, value in step.fields.items():
+        setattr(publication, name, value)
+    publication.full_clean(exclude=["institutes"])
+    publication.save()
+    record_version(publication, f"Filled in from {source}.", by)
 
 
 def _create(step, institute, people, *, by, source):

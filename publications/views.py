@@ -3,7 +3,7 @@ from collections import namedtuple
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -122,7 +122,10 @@ class SeriesListView(ListView):
     def get_queryset(self):
         public = Publication.objects.published().filter(series=OuterRef("pk")).order_by()
         count = public.values("series").annotate(n=Count("pk")).values("n")
-        return Series.objects.annotate(count=Coalesce(Subquery(count), 0)).order_by("name")
+        # Only those with public publications: a series an import brought with its drafts
+        # is not announced before they are.
+        counted = Series.objects.annotate(count=Coalesce(Subquery(count), 0))
+        return counted.filter(count__gt=0).order_by("name")
 
 
 class SeriesDetailView(DetailView):
@@ -135,8 +138,15 @@ class SeriesDetailView(DetailView):
     def get_queryset(self):
         return Series.objects.select_related("publisher")
 
+    def get_object(self, queryset=None):
+        series = super().get_object(queryset)
+        self.ids = series_ids(series)
+        if not self.ids:
+            raise Http404("No public publications in this series.")
+        return series
+
     def get_context_data(self, **kwargs):
-        ids = series_ids(self.object)
+        ids = self.ids
         paginator = Paginator(ids, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
         page.object_list = cards.for_ids(page.object_list)

@@ -452,6 +452,19 @@ class FileFormSet(forms.BaseInlineFormSet):
         if len(marked) > 1:
             raise forms.ValidationError("Mark one file only as the main full text.")
 
+    def save(self, commit=True):
+        # The mark moves from one file to another in one save: the files losing it first
+        # (the rows are saved in the form's order; one entry has one main full text).
+        if commit:
+            losing = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.initial.get("full_text")
+                and (form in self.deleted_forms or not form.cleaned_data.get("full_text"))
+            ]
+            EntryFile.objects.filter(pk__in=losing).update(full_text=False)
+        return super().save(commit)
+
 
 class FileInline(OrderedInline):
     """The entry's files (full text, slides, data), each checked by content when

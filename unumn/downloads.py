@@ -22,7 +22,7 @@ from unumn.files import CHUNK
 from unumn.models import Entry, EntryFile
 from unumn.permissions import visible_entries_q
 
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE = re.compile(r"^bytes=([0-9]{0,19})-([0-9]{0,19})$")  # ASCII digits, at most 19
 
 
 @require_safe

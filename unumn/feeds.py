@@ -38,7 +38,7 @@ class FeedItem:
     updated_at: datetime.datetime
     authors: list
     categories: list
-    files: tuple = ()  # (path, size, MIME type): the full text first
+    files: tuple = ()  # (path, size, MIME type, is the full text): the full text first
     site: str = ""  # the address the request came to, set per request
 
     @classmethod
@@ -56,7 +56,7 @@ class FeedItem:
             authors=[strip_control(c.person.name) for c in entry.contributions.all()],
             categories=[strip_control(theme.name) for theme in entry.themes.all()],
             files=tuple(
-                (file.get_absolute_url(), file.size, file.type.mime)
+                (file.get_absolute_url(), file.size, file.type.mime, file.full_text)
                 for file in sorted(entry.files.all(), key=lambda f: not f.full_text)
             ),
         )
@@ -171,7 +171,7 @@ class SelectionFeed(Feed):
 
     def item_enclosures(self, entry):
         return [
-            Enclosure(f"{entry.site}{path}", str(size), mime) for path, size, mime in entry.files
+            Enclosure(f"{entry.site}{path}", str(size), mime) for path, size, mime, _ in entry.files
         ]
 
     @staticmethod
@@ -190,7 +190,9 @@ class RssSelectionFeed(SelectionFeed):
         return {}
 
     def item_enclosures(self, entry):
-        return super().item_enclosures(entry)[:1]  # RSS has one: the full text, if any
+        # RSS has one enclosure: the full text, if there is one.
+        full_text = [file for file in entry.files if file[3]]
+        return super().item_enclosures(dataclasses.replace(entry, files=tuple(full_text)))
 
 
 class ThemeScope:

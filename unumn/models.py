@@ -13,7 +13,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -488,7 +488,7 @@ class EntryStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-@reversion.register(follow=("themed_links", "contributions", "involvements"))
+@reversion.register(follow=("themed_links", "contributions", "involvements", "files"))
 class Entry(CleanTextMixin, models.Model):
     """What the network publishes: the concrete base of every kind of entry.
 
@@ -796,12 +796,15 @@ class Involvement(models.Model):
         return f"{self.get_role_display()} {self.organisation}"
 
 
+@reversion.register()
 class EntryFile(models.Model):
     """A file an entry carries: a publication's full text, slides, data, a summary.
 
     Checked by content when uploaded (``unumn/files.py``), stored under a random name,
     downloaded from ``/files/<id>/<name>.<ext>`` as long as the entry is public (its
-    editors also while it is a draft)."""
+    editors also while it is a draft). Part of the entry's history: what is stored is
+    never deleted with the row (removed, replaced, or with its entry), so reverting or
+    recovering the entry brings its files back."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=files.stored_name, max_length=200)
@@ -846,24 +849,10 @@ class EntryFile(models.Model):
         upload = self.file
         if upload and not upload._committed and not getattr(upload, "checked", False):
             self.clean()  # saved without a form: checked all the same
-        replaced = None
-        if self.pk and upload and not upload._committed:
-            replaced = type(self).objects.filter(pk=self.pk).values_list("file", flat=True).first()
         super().save(*args, **kwargs)
-        if replaced and replaced != self.file.name:
-            self._forget_stored(replaced)
 
     def get_absolute_url(self):
         return reverse("file", args=[self.pk, self.download_name])
-
-    def delete(self, *args, **kwargs):
-        """An editor removing a file removes what is stored. (Deleting the entry leaves
-        its files stored: the entry can be recovered.)"""
-        stored = self.file.name
-        result = super().delete(*args, **kwargs)
-        if stored:
-            self._forget_stored(stored)
-        return result
 
     def clean(self):
         upload = self.file
@@ -876,10 +865,6 @@ class EntryFile(models.Model):
             self.file_type = checked.type.extension
             self.size, self.sha256, self.pages = checked.size, checked.sha256, checked.pages
             upload.checked = True
-
-    def _forget_stored(self, name):
-        storage = self.file.storage
-        transaction.on_commit(lambda: storage.delete(name), using=self._state.db)
 
     @property
     def type(self):

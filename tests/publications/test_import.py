@@ -216,3 +216,87 @@ def test_importing_needs_the_right_to_add_publications(client, django_user_model
     nobody = make_user(django_user_model, "viewer")
     assert client_for(nobody).get("/admin/publications/publication/import/").status_code == 403
     assert client.get("/admin/publications/publication/import/").status_code == 302  # sign in
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"title": "Wrong types 1", "issued": "2017", "status": 1, "genre": 1, "URL": 5},
+        {"title": "Wrong types 2", "issued": [2017], "ISBN": ["x"], "author": "Smith, J"},
+        {"title": "Wrong types 3", "author": ["Smith, J"], "editor": [{"family": 1}]},
+        {"title": "Wrong types 4", "issued": {"date-parts": [["x", None]]}, "volume": {"a": 1}},
+    ],
+)
+def test_csl_values_of_the_wrong_type_are_left_out_not_a_crash(tmp_path, item):
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps([item]))
+    assert "1 new" in run(path)
+    assert Publication.objects.filter(title=item["title"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("deep.json", "[" * 50_000 + "]" * 50_000, "nested too deep"),
+        ("long.json", '[{"title": "x", "volume": ' + "9" * 5000 + "}]", "number too long"),
+    ],
+)
+def test_hostile_json_is_refused_with_a_reason(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_text(data)
+    with pytest.raises(CommandError, match=message):
+        run(path)
+
+
+def test_old_mac_line_endings_and_ris_issns(tmp_path):
+    csv_path = tmp_path / "mac.csv"
+    csv_path.write_bytes(b"title,date\rA Mac paper,2016\rAnother Mac paper,2015\r")
+    assert "2 new" in run(csv_path)
+    ris_path = tmp_path / "journal.ris"
+    ris_path.write_text("TY  - JOUR\nTI  - An article with an ISSN\nSN  - 0020-7985\nER  - \n")
+    assert "1 new" in run(ris_path)
+    assert Publication.objects.get(title="An article with an ISSN").isbn == ""
+
+
+def test_an_editor_never_sees_or_changes_another_institutes_publications(django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.editing import client_for, make_user
+    from unumn.permissions import INSTITUTE_EDITORS
+
+    secret = make_publication(
+        title="A WIDER draft", status="draft", doi="10.1234/secret", institutes=None
+    )
+    secret.institutes.set([Institute.objects.get(slug="unu-wider")])
+    editor = make_user(django_user_model, "gcm", INSTITUTE_EDITORS, ["unu-gcm"])
+    client = client_for(editor)
+    data = json.dumps([{"title": "x", "DOI": "10.1234/secret", "volume": "99"}]).encode()
+    gcm = Institute.objects.get(slug="unu-gcm")
+    preview = client.post(
+        "/admin/publications/publication/import/",
+        {"file": SimpleUploadedFile("in.json", data), "institute": gcm.pk, "_preview": "1"},
+    )
+    [step] = preview.context["steps"]
+    assert (step.action, step.match, step.reason) == ("duplicate", None, "already on the site")
+    assert b"A WIDER draft" not in preview.content
+    client.post(
+        "/admin/publications/publication/import/",
+        {"token": preview.context["token"], "_import": "1"},
+    )
+    secret.refresh_from_db()
+    assert secret.volume == ""
+
+
+def test_filling_in_is_an_edit_with_its_history(tmp_path, client):
+    from reversion.models import Version
+
+    paper = make_publication(title="To be filled", doi="10.1234/fill")
+    page = f"{paper.get_absolute_url()}cite.json"
+    assert '"volume"' not in client.get(page).content.decode()
+    path = tmp_path / "in.csv"
+    path.write_text("title,doi,volume\nTo be filled,10.1234/fill,12\n")
+    run(path)
+    assert '"volume": "12"' in client.get(page).content.decode()  # the site follows at once
+    assert "Filled in from in.csv." in [
+        v.revision.comment for v in Version.objects.get_for_object(paper)
+    ]

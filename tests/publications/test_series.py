@@ -163,3 +163,10 @@ def test_the_seed_journals_are_series():
         series = Series.objects.get(slug=slug)
         assert series.name == name and series.publications.exists()
     assert Publication.objects.filter(series__slug="international-migration").count() == 2
+
+
+def test_a_series_with_no_public_publication_is_not_announced(client):
+    series = Series.objects.create(name="Brought by an import", slug="brought")
+    make_publication(title="Its draft", series=series, status=Entry.Status.DRAFT)
+    assert "Brought by an import" not in client.get("/series/").content.decode()
+    assert client.get(series.get_absolute_url()).status_code == 404

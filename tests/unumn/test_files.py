@@ -108,6 +108,45 @@ def test_refused_files_say_why(data, message):
     assert not EntryFile.objects.exists()
 
 
+def damaged(compression):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=compression) as archive:
+        archive.writestr("a.csv", CSV * 50)
+    data = bytearray(out.getvalue())
+    data[60:70] = b"\xff" * 10  # inside the compressed member
+    return bytes(data)
+
+
+def package_declaring(size):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", b" " * size + DOCX.encode())
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        damaged(zipfile.ZIP_LZMA),
+        damaged(zipfile.ZIP_BZIP2),
+        damaged(zipfile.ZIP_DEFLATED),
+        package_declaring(2 * 1024 * 1024),  # a part that unpacks to megabytes
+    ],
+)
+def test_damaged_or_swollen_archives_are_refused(data):
+    with pytest.raises(ValidationError):
+        attach(make_publication(), data, name="archive.zip")
+
+
+def test_crafted_text_is_checked_quickly():
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(ValidationError):
+        attach(make_publication(), b'",' * 30_000, name="slow.csv")
+    assert time.perf_counter() - started < 2  # csv.Sniffer took 20 s on this
+
+
 def test_the_size_limit_comes_from_the_settings(settings):
     settings.FILE_UPLOAD_MAX_SIZE = 1000
     with pytest.raises(ValidationError) as refused:
@@ -185,6 +224,9 @@ def test_conditional_get_and_ranges(client):
     assert part("bytes=0-1,5-6") == (200, None, data)
     assert part("pages=1-2") == (200, None, data)
     assert part("bytes=9-3") == (200, None, data)
+    assert part("bytes=" + "9" * 5000 + "-") == (200, None, data)  # not a number we read
+    assert part("bytes=-" + "9" * 5000) == (200, None, data)
+    assert part("bytes=\u0663-\u0664") == (200, None, data)  # ASCII digits only
     assert part("bytes=0-9", **{"If-Range": '"another"'}) == (200, None, data)
     assert part("bytes=0-9", **{"If-Range": f'"{file.sha256}"'})[0] == 206
 
@@ -261,6 +303,10 @@ def test_feeds_carry_the_files_as_enclosures(client):
     assert item.enclosures[0]["href"] == f"http://testserver{full_text.get_absolute_url()}"
     rss = feedparser.parse(client.get("/catalogue/feed.rss?q=files").content)
     assert [link["type"] for link in rss.entries[0].enclosures] == ["application/pdf"]
+    data_only = make_publication(title="Only data")
+    attach(data_only, CSV, name="data.csv", label="Data")
+    rss = feedparser.parse(client.get("/catalogue/feed.rss?q=only+data").content)
+    assert rss.entries[0].enclosures == []  # RSS's one enclosure is the full text
 
 
 # --- the editor's form -----------------------------------------------------------
@@ -324,17 +370,47 @@ def test_two_files_marked_full_text_in_one_form_are_refused(django_user_model):
     assert not entry.files.exists()
 
 
-def test_removing_a_file_removes_what_is_stored(django_capture_on_commit_callbacks):
-    file = attach(make_publication(), pdf_bytes())
-    storage, name = file.file.storage, file.file.name
-    with django_capture_on_commit_callbacks(execute=True):
-        file.delete()
-    assert not storage.exists(name)
-    # Deleting an entry keeps its files stored: the entry can be recovered.
-    kept = attach(make_publication(), pdf_bytes())
-    with django_capture_on_commit_callbacks(execute=True):
-        kept.entry.delete()
-    assert storage.exists(kept.file.name)
+def test_files_are_part_of_the_entrys_history(admin_client):
+    """What is stored is never deleted with a file's row: reverting or recovering the
+    entry brings the file back, and it downloads again."""
+    from reversion.models import Version
+
+    from unumn.services import record_version
+
+    entry = make_publication(title="With a file")
+    record_version(entry, "Without files.")
+    first = Version.objects.get_for_object(entry).first()
+    file = attach(entry, pdf_bytes(), label="Full text")
+    record_version(entry, "With its file.")
+    stored, address = file.file.name, file.get_absolute_url()
+    file.delete()
+    assert file.file.storage.exists(stored)  # kept
+    with_file = Version.objects.get_for_object(entry).first()
+    assert with_file.pk != first.pk
+    with_file.revision.revert(delete=True)
+    [back] = entry.files.all()
+    assert back.file.name == stored and admin_client.get(address).status_code == 200
+    # A deleted entry, recovered, has its file again.
+    entry_id = entry.pk
+    Entry.objects.get(pk=entry_id).delete()
+    assert not EntryFile.objects.filter(entry_id=entry_id).exists()
+    with_file.revision.revert(delete=True)
+    assert EntryFile.objects.get(entry_id=entry_id).file.name == stored
+
+
+def test_moving_the_main_full_text_mark_in_one_save(django_user_model):
+    entry = make_publication()
+    b = attach(entry, pdf_bytes(), name="b.pdf", label="B", order=1)
+    a = attach(entry, pdf_bytes(), name="a.pdf", label="A", order=2, full_text=True)
+    editor = make_user(django_user_model, "ed", INSTITUTE_EDITORS, [entry.institutes.first().slug])
+    client = client_for(editor)
+    data = form_data(client.get(url("change", entry.pk)))
+    forms = {data[f"files-{i}-id"]: i for i in range(2)}
+    data[f"files-{forms[str(b.pk)]}-full_text"] = "on"
+    data.pop(f"files-{forms[str(a.pk)]}-full_text", None)
+    response = client.post(url("change", entry.pk), data)
+    assert response.status_code == 302
+    assert list(entry.files.filter(full_text=True)) == [b]
 
 
 # --- where files are stored -------------------------------------------------------

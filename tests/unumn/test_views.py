@@ -305,7 +305,7 @@ def test_entry_pages_lead_into_the_catalogue_by_organisation_and_country(client)
 def test_cards_say_who_when_and_where(client):
     html = client.get("/catalogue/", {"institute": "unu-wider"}).content.decode()
     assert "Rachel M. Gisselquist and Finn Tarp (eds.)" in html
-    assert '<p class="card__details">Under review</p>' in html
+    assert '<p class="card__details">Under review, as reported in February 2018</p>' in html
     assert ">5–6 October 2017</time>" in html  # an event's whole date range
     gcm = client.get("/catalogue/", {"institute": "unu-gcm"}).content.decode()
     assert "International Migration" in gcm and "Valeria Bello and Tendayi Bloom (eds.)" in gcm
