@@ -33,6 +33,10 @@ PAGE_SIZE = 20
 MATCHES = VersionedCache(32 * 2**20, weigh=lambda mask: mask.nbytes)
 SNIPPETS = VersionedCache(10_000)
 SUGGESTIONS = VersionedCache(1_000)
+# Each selection's facet counts and total (small dicts, no masks), kept per content
+# version: a selection asked again (its next page, the same link followed) is not
+# counted again.
+COUNTS = VersionedCache(2_000)
 SHARED_SORTS = {value for value, _ in SortFilter.CHOICES}
 YEAR = year_dimension()
 
@@ -186,7 +190,17 @@ class Selection:
     @cached_property
     def facet_counts(self):
         """Every facet's counts (each over every filter but its own) and the total."""
-        return counting.count(self.index, self.filterset, self.narrowing, year_dimension=YEAR)
+
+        def count():
+            counted = counting.count(
+                self.index, self.filterset, self.narrowing, year_dimension=YEAR
+            )
+            return counted.counts, counted.total
+
+        params = tuple((name, tuple(values)) for name, values in sorted(self.canonical.lists()))
+        key = (type(self.filterset), self.kind, params, self.index.version)
+        counts, total = COUNTS.get(key, count)
+        return counting.FacetCounts(counts=counts, total=total, mask=self.narrowing.selection)
 
     @property
     def counts(self):

@@ -244,3 +244,18 @@ def test_people_organisations_and_stages_are_facets_of_the_catalogue(client):
     stage = client.get(URL, {"publication_status": "under_review"})
     assert all(e.kind == "publication" for e in stage.context["entries"])
     assert stage.context["total"] >= 1
+
+
+def test_a_selection_is_counted_once_per_content_version(client, monkeypatch):
+    from unumn.facets import counting
+
+    calls = []
+    real = counting.count
+    monkeypatch.setattr(counting, "count", lambda *a, **k: calls.append(1) or real(*a, **k))
+    params = {"theme": "diaspora"}
+    first = client.get("/catalogue/", params).context["page_obj"].paginator.count
+    client.get("/catalogue/", {**params, "page": 1})
+    assert len(calls) == 1  # the same selection: its counts were kept
+    make_publication(title="One more on diaspora", themes=[Theme.objects.get(slug="diaspora")])
+    again = client.get("/catalogue/", params).context["page_obj"].paginator.count
+    assert len(calls) == 2 and again == first + 1  # a change of content: counted anew
