@@ -43,15 +43,23 @@ def with_entry_counts(objects, facet):
 CARDS_PER_KIND = 12
 
 
+_newest = VersionedCache(2_000)
+
+
 def newest_by_kind(facet, value, *, limit=CARDS_PER_KIND):
     """The public entries that have ``value`` in ``facet`` (an institute's, a theme's, a
     person's), by kind: the newest of each (at most ``limit``, so a page stays short
     however much an institute publishes), how many each kind has, and the catalogue
-    address that lists them all. From the facet index; the cards not yet rendered
-    cost a few queries."""
-    selection = public_selection(QueryDict(urlencode({facet: value})))
-    totals = selection.counts["kind"]
-    shown = {kind.name: selection.ids(limit, kind=kind.name) for kind in kinds.all()}
+    address that lists them all. From the facet index, once per content version (the
+    ids and totals: ordering a busy theme's entries reads all of them); the cards not
+    yet rendered cost a few queries."""
+
+    def newest():
+        selection = public_selection(QueryDict(urlencode({facet: value})))
+        shown = {kind.name: selection.ids(limit, kind=kind.name) for kind in kinds.all()}
+        return selection.counts["kind"], shown
+
+    totals, shown = _newest.get((facet, value, limit), newest)
     by_id = {card.pk: card for card in cards.for_ids([pk for ids in shown.values() for pk in ids])}
     groups = []
     for kind in kinds.all():

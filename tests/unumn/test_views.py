@@ -220,6 +220,14 @@ def test_institute_pages_show_the_newest_of_each_kind_and_link_to_the_rest(clien
         b'href="/catalogue/?institute=busy&amp;kind=publication">All 15 publications'
         in page.content
     )
+    # Kept for the content version: a new entry shows at once, newest first.
+    newest = make_publication(
+        title="The newest of all", institutes=[Institute.objects.get(slug="busy")]
+    )
+    page = client.get(reverse("institutes:detail", args=["busy"]))
+    kinds = {group["kind"]: group for group in page.context["kinds"]}
+    assert kinds["publication"]["total"] == 16
+    assert kinds["publication"]["entries"][0].pk == newest.pk
 
 
 def test_people_count_each_entry_once(client):
