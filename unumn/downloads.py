@@ -44,7 +44,9 @@ def download(request, pk, name):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     if stored.entry.is_public:
-        patch_cache_control(response, public=True, max_age=300)
+        # Revalidated on every use (a 304 while unchanged): an entry taken back to draft
+        # takes its files with it at once, from shared caches too.
+        patch_cache_control(response, public=True, no_cache=True)
     else:
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex"
@@ -52,10 +54,10 @@ def download(request, pk, name):
 
 
 def _serve(request, stored, etag):
-    try:
-        handle = stored.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("This file is missing from storage.") from None
+    # Asked first: each storage backend has its own error for a missing object.
+    if not stored.file.storage.exists(stored.file.name):
+        raise Http404("This file is missing from storage.")
+    handle = stored.file.open("rb")
     size = stored.size
     wanted = _range(request, etag, size) if _on_disk(stored) else None
     if wanted == "unsatisfiable":

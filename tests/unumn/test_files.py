@@ -185,7 +185,7 @@ def test_a_download_says_what_it_is_and_is_never_run(client):
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert response["ETag"] == f'"{file.sha256}"'
     assert response["Accept-Ranges"] == "bytes"
-    assert "public" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
     data = attach(make_publication(), CSV, name="data.csv", label="Data")
     response = client.get(data.get_absolute_url())
     assert response["Content-Type"] == "text/csv"
