@@ -360,30 +360,32 @@ def _read_csv_rows(data):
 
 
 def _csv_type(value):
-    value = value.strip().lower().replace(" ", "_")
-    for kind in PublicationType:
-        if value in {kind.value, kind.label.lower().replace(" ", "_")}:
-            return kind
-    return PublicationType.REPORT
+    return _choice(PublicationType, value) or PublicationType.REPORT
+
+
+def _choice(choices, text):
+    """The choice whose value or label ``text`` names (case, spaces and underscores
+    aside), or ``None``."""
+
+    def plain(words):
+        return re.sub(r"[\s_]+", " ", str(words).strip().lower())
+
+    wanted = plain(text)
+    return next((c.value for c in choices if wanted in {plain(c.value), plain(c.label)}), None)
 
 
 # --- from a CSL item to a publication ------------------------------------------
 
 
 def publication_type(item):
-    genre = (item.get("genre") or "").lower()
-    for kind, label in GENRES.items():
-        if genre == label.lower():
-            return kind
-    return _type_from(CSL_TYPES, item.get("type", ""))
+    return _type_from(CSL_TYPES, item.get("type", ""), item.get("genre", ""))
 
 
 def stage(item):
-    status = (item.get("status") or "").strip().lower()
-    for choice in PublicationStatus:
-        if status in {choice.value, choice.label.lower()}:
-            return choice.value
-    return "forthcoming" if status == "in press" else PublicationStatus.PUBLISHED
+    status = item.get("status") or ""
+    if status.strip().lower() == "in press":
+        return PublicationStatus.FORTHCOMING
+    return _choice(PublicationStatus, status) or PublicationStatus.PUBLISHED
 
 
 def fields_of(item):

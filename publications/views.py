@@ -153,8 +153,16 @@ class SeriesDetailView(DetailView):
         return super().get_context_data(page_obj=page, **kwargs)
 
 
+SERIES_IDS = VersionedCache(1_000)
+
+
 def series_ids(series, limit=None):
-    """The ids of a series' public publications, newest first (by date, then by number)."""
-    public = Publication.objects.published().filter(series=series)
-    order = (NEWEST_FIRST[0], "-number", "-pk")
-    return list(public.order_by(*order).values_list("pk", flat=True)[:limit])
+    """The ids of a series' public publications, newest first (by date, then by number),
+    read once per content version (a page or its feed cuts its slice from them)."""
+
+    def read():
+        public = Publication.objects.published().filter(series=series)
+        order = (NEWEST_FIRST[0], "-number", "-pk")
+        return list(public.order_by(*order).values_list("pk", flat=True))
+
+    return SERIES_IDS.get(series.pk, read)[:limit]

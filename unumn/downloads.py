@@ -58,8 +58,8 @@ def _serve(request, stored, etag):
     if not stored.file.storage.exists(stored.file.name):
         raise Http404("This file is missing from storage.")
     handle = stored.file.open("rb")
-    size = stored.size
-    wanted = _range(request, etag, size) if _on_disk(stored) else None
+    size, on_disk = stored.size, _on_disk(stored)
+    wanted = _range(request, etag, size) if on_disk else None
     if wanted == "unsatisfiable":
         handle.close()
         response = HttpResponse(status=416)
@@ -79,7 +79,7 @@ def _serve(request, stored, etag):
         kind = "attachment" if disposition["as_attachment"] else "inline"
         response["Content-Disposition"] = f'{kind}; filename="{stored.download_name}"'
     response["Content-Type"] = stored.type.mime
-    response["Accept-Ranges"] = "bytes" if _on_disk(stored) else "none"
+    response["Accept-Ranges"] = "bytes" if on_disk else "none"
     return response
 
 

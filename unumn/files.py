@@ -30,7 +30,7 @@ CHUNK = 64 * 1024
 SHOWN_INLINE = {"pdf"}  # opened in the browser's own viewer; the others are saved
 MAX_ZIP_MEMBERS = 1_000
 MAX_PART = 1024 * 1024  # an Office package's [Content_Types].xml, unpacked
-SNIFFED = 8 * 1024  # how much of a text file the CSV check reads (csv.Sniffer backtracks)
+SNIFFED = 8 * 1024  # how much of a text file the CSV check reads
 
 
 @dataclass(frozen=True)
