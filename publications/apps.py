@@ -8,6 +8,7 @@ class PublicationsConfig(AppConfig):
     name = "publications"
 
     def ready(self):
+        from publications.csl import STYLES
         from publications.filters import PublicationFilterSet
         from publications.models import Publication, PublicationStatus, PublicationType, Series
         from publications.structured_data import publication
@@ -24,6 +25,10 @@ class PublicationsConfig(AppConfig):
         citations = tuple(
             (label, "citations:selection", (extension,))
             for label, extension in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
+        )
+        references = tuple(
+            (style.name, "citations:selection", ("html",), {"style": style.key})
+            for style in STYLES.values()
         )
         kinds.register(
             kinds.Kind(
@@ -60,7 +65,10 @@ class PublicationsConfig(AppConfig):
                 ),
                 benchmark=benchmark_row,
                 benchmark_weight=6,
-                exports=(kinds.SelectionExport("Cite its publications:", citations),),
+                exports=(
+                    kinds.SelectionExport("Cite its publications:", citations),
+                    kinds.SelectionExport("Reference list:", references),
+                ),
                 catalogue_facets=("publication_type", "publication_status"),
                 export_urls="publications.export_urls",
                 vocabulary=(Series,),

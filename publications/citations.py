@@ -1,5 +1,5 @@
-"""Citations of publications: CSL-JSON, BibTeX (biblatex types), RIS, and a formatted
-reference in the style of APA.
+"""Citations of publications: CSL-JSON, BibTeX (biblatex types) and RIS; references in
+CSL styles are made from the same CSL-JSON item (``publications/csl.py``).
 
 Everything is derived from one CSL-JSON item per publication (``csl_item``), so
 the formats agree: the same authors and editors in the same order, the same
@@ -11,9 +11,8 @@ import re
 import unicodedata
 
 from django.db.models import Prefetch
-from django.utils.html import format_html, format_html_join
 
-from publications.models import PublicationStatus, PublicationType
+from publications.models import PublicationStatus, PublicationType, SeriesKind
 from unumn.models import Contribution, Involvement
 
 T = PublicationType
@@ -109,8 +108,11 @@ def csl_item(publication, *, url):
         if publication.date_precision == "day":
             parts.append(publication.date.day)
         item["issued"] = {"date-parts": [parts]}
+    # A journal contains the work; a numbered series collects it ("WIDER Working Paper").
+    in_journal = not publication.series_id or publication.series.kind == SeriesKind.JOURNAL
     optional = {
-        "container-title": publication.container_title,
+        "container-title" if in_journal else "collection-title": publication.container_title,
+        "number": publication.number,
         "volume": publication.volume,
         "issue": publication.issue,
         "page": publication.pages,
@@ -218,13 +220,15 @@ def bibtex_record(publication, item):
         fields["title"] = _bibtex_title(item["title"])
         if "container-title" in item:
             fields["journal"] = _bibtex_escape(item["container-title"])
+    if "collection-title" in item:
+        fields["series"] = _bibtex_escape(item["collection-title"])
     parts = item.get("issued", {}).get("date-parts", [[]])[0]
     if parts:
         fields["year"] = str(parts[0])
     if len(parts) > 1:
         fields["month"] = str(parts[1])
-    mapping = {"volume": "volume", "issue": "number", "page": "pages", "DOI": "doi",
-               "ISBN": "isbn", "URL": "url", "publisher-place": "address",
+    mapping = {"volume": "volume", "issue": "number", "number": "number", "page": "pages",
+               "DOI": "doi", "ISBN": "isbn", "URL": "url", "publisher-place": "address",
                "abstract": "abstract", "keyword": "keywords"}  # fmt: skip
     for key, name in mapping.items():
         if key in item:
@@ -271,8 +275,8 @@ def ris_record(publication, item):
     if parts:
         lines.append(f"PY  - {parts[0]}")
         lines.append(f"DA  - {_ris_date(parts)}")
-    mapping = {"container-title": "T2", "volume": "VL", "issue": "IS", "publisher": "PB",
-               "publisher-place": "CY", "DOI": "DO", "ISBN": "SN", "URL": "UR",
+    mapping = {"container-title": "T2", "collection-title": "T2", "volume": "VL", "issue": "IS",
+               "publisher": "PB", "publisher-place": "CY", "DOI": "DO", "ISBN": "SN", "URL": "UR",
                "abstract": "AB", "genre": "M3", "status": "N1"}  # fmt: skip
     for key, tag in mapping.items():
         if key in item:
@@ -287,73 +291,3 @@ def ris_record(publication, item):
     lines.append("ER  - ")
     lines.append("")
     return "\n".join(lines) + "\n"
-
-
-# --- a formatted reference ---------------------------------------------------
-
-
-def _initials(given):
-    return " ".join(f"{part[0]}." for part in re.split(r"[\s.]+", given) if part)
-
-
-def _apa_name(name):
-    if "literal" in name:
-        return name["literal"]
-    return f"{name['family']}, {_initials(name['given'])}".rstrip(", ")
-
-
-def _apa_names(names):
-    formatted = [_apa_name(n) for n in names]
-    if len(formatted) <= 1:
-        return "".join(formatted)
-    return ", ".join(formatted[:-1]) + ", & " + formatted[-1]
-
-
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]  # fmt: skip
-
-
-def formatted_reference(item):
-    """An APA-style reference, as safe HTML (titles of books and journals in italics)."""
-    pieces = []
-    if item.get("author"):
-        pieces.append(format_html("{}", _apa_names(item["author"])))
-    elif item.get("editor"):
-        suffix = "(Eds.)" if len(item["editor"]) > 1 else "(Ed.)"
-        pieces.append(format_html("{} {}", _apa_names(item["editor"]), suffix))
-    parts = item.get("issued", {}).get("date-parts", [[]])[0]
-    if item.get("status") in {"forthcoming", "accepted"}:
-        when = "in press"
-    elif parts:
-        when = str(parts[0]) + (f", {MONTHS[parts[1] - 1]}" if len(parts) > 1 else "")
-    else:
-        when = "n.d."
-    pieces.append(format_html("({})", when))
-    standalone = item["type"] in {"book", "report", "periodical"}
-    italic = standalone and not item.get("container-title")
-    title = format_html("<i>{}</i>" if italic else "{}", item["title"])
-    if item.get("genre"):
-        title = format_html("{} [{}]", title, item["genre"])
-    pieces.append(title)
-    if item.get("container-title"):
-        container = format_html("<i>{}</i>", item["container-title"])
-        if item.get("volume"):
-            container = format_html("{}, <i>{}</i>", container, item["volume"])
-        if item.get("issue"):
-            container = format_html("{}({})", container, item["issue"])
-        if item.get("page"):
-            container = format_html("{}, {}", container, item["page"])
-        pieces.append(container)
-    # APA leaves the publisher out when it is the (institutional) author.
-    if item.get("publisher") and item["publisher"] != _apa_names(item.get("author", [])):
-        pieces.append(format_html("{}", item["publisher"]))
-    if item.get("status") in {"in preparation", "under review"}:
-        pieces.append(format_html("Manuscript {}", item["status"]))
-    # Each piece ends with a full stop, unless it already ends with one.
-    reference = format_html_join(
-        " ", "{}{}", ((piece, "" if piece.endswith((".", "?", "!")) else ".") for piece in pieces)
-    )
-    link = f"https://doi.org/{item['DOI']}" if item.get("DOI") else item.get("URL")
-    if link:
-        reference = format_html('{} <a href="{}">{}</a>', reference, link, link)
-    return reference

@@ -8,6 +8,8 @@ app_name = "citations"
 
 urlpatterns = [
     re_path(
-        r"^cite\.(?P<format>bib|ris|json)$", views.SelectionCitationView.as_view(), name="selection"
+        r"^cite\.(?P<format>bib|ris|json|html|txt)$",
+        views.SelectionCitationView.as_view(),
+        name="selection",
     ),
 ]

@@ -5,10 +5,11 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from publications import citations
+from publications import citations, csl
 from publications.filters import PublicationFilterSet
 from publications.models import Publication, Series
 from unumn import cards
@@ -33,8 +34,13 @@ class PublicationDetailView(EntryDetailView):
     def get_context_data(self, **kwargs):
         url = self.request.build_absolute_uri(self.object.get_absolute_url())
         item = citations.csl_item(self.object, url=url)
+        style = csl.style_from(self.request.GET)
         return super().get_context_data(
-            citation=citations.formatted_reference(item), csl=item, **kwargs
+            citation=csl.reference(item, style),
+            citation_style=style,
+            citation_styles=csl.STYLES.values(),
+            csl=item,
+            **kwargs,
         )
 
 
@@ -46,24 +52,36 @@ CITATIONS = VersionedCache(20_000)
 
 
 class CitationMixin:
-    """Answers a citation file: ``format`` is ``bib``, ``ris`` or ``json``."""
+    """Answers a citation file: ``format`` is ``bib``, ``ris`` or ``json``, or a list of
+    references in a CSL style (``style=``, APA by default) as ``html`` or ``txt``."""
 
     formats = {
         "bib": (
             "application/x-bibtex",
-            lambda cited: citations.bibtex_file(c.bibtex for c in cited),
+            lambda cited, style: citations.bibtex_file(c.bibtex for c in cited),
         ),
-        "ris": ("application/x-research-info-systems", lambda cited: "".join(c.ris for c in cited)),
+        "ris": (
+            "application/x-research-info-systems",
+            lambda cited, style: "".join(c.ris for c in cited),
+        ),
         "json": (
             "application/vnd.citationstyles.csl+json",
-            lambda cited: citations.csl_json([c.item for c in cited]),
+            lambda cited, style: citations.csl_json([c.item for c in cited]),
+        ),
+        "html": ("text/html", lambda cited, style: reference_list(cited, style)),
+        "txt": (
+            "text/plain",
+            lambda cited, style: "".join(
+                f"{csl.plain(reference)}\n\n" for reference in references(cited, style)
+            ),
         ),
     }
 
     def citation_response(self, ids, *, format, filename):
+        style = csl.style_from(self.request.GET)
         cited = self.citations(ids)
         content_type, render = self.formats[format]
-        response = HttpResponse(render(cited), content_type=f"{content_type}; charset=utf-8")
+        response = HttpResponse(render(cited, style), content_type=f"{content_type}; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{filename}.{format}"'
         return response
 
@@ -85,6 +103,21 @@ class CitationMixin:
             CITATIONS.set_many(made)
             found.update(made)
         return [found[(pk, site)] for pk in ids if (pk, site) in found]
+
+
+def references(cited, style):
+    """The references of ``cited`` in ``style``, in alphabetical order (as the author-date
+    styles offered list them: by their first words, the authors and year)."""
+    made = [csl.reference(c.item, style) for c in cited]
+    return sorted(made, key=lambda reference: csl.plain(reference).casefold())
+
+
+def reference_list(cited, style):
+    """A reference list as a document of its own, to open or paste into a text."""
+    return render_to_string(
+        "publications/reference_list.html",
+        {"references": references(cited, style), "style": csl.STYLES[style]},
+    )
 
 
 class PublicationCitationView(CitationMixin, View):

@@ -106,7 +106,7 @@ def _check_pages(kind):
 def _check_exports(kind):
     errors = []
     for export in kind.exports:
-        for _text, url_name, args in export.formats:
+        for _text, url_name, args, *_query in export.formats:
             try:
                 reverse(url_name, args=args)
             except NoReverseMatch:

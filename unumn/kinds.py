@@ -18,6 +18,7 @@ at deploy time, never a visitor's 500.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.utils.functional import cached_property
 
@@ -46,8 +47,12 @@ class SelectionExport:
     adapt: Callable | None = None
 
     def links(self):
-        """``[(text, address)]`` of its formats."""
-        return [(text, reverse(name, args=args)) for text, name, args in self.formats]
+        """``[(text, address)]`` of its formats (a format may add parameters of its own:
+        ``(text, URL name, URL args, {name: value})``)."""
+        return [
+            (text, reverse(name, args=args) + (f"?{urlencode(query[0])}" if query else ""))
+            for text, name, args, *query in self.formats
+        ]
 
     @property
     def url(self):
@@ -64,8 +69,12 @@ class SelectionExport:
             label, changes = adapted
             for name, value in changes.items():
                 params[name] = value
-        query = f"?{params.urlencode()}" if params else ""
-        return label, [(text, address + query) for text, address in self.links()]
+        return label, [
+            (text, f"{address}{'&' if '?' in address else '?'}{params.urlencode()}")
+            if params
+            else (text, address)
+            for text, address in self.links()
+        ]
 
 
 @dataclass(frozen=True)

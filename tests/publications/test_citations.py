@@ -93,8 +93,8 @@ def test_cite_this_block(client):
     ).content.decode()
     assert "Cite this" in html
     # The proposal was accepted, the articles were under review: not "in press" (issue 13).
-    assert "Gisselquist, R. M., &amp; Tarp, F. (Eds.). (n.d.)." in html
-    assert "Manuscript under review." in html
+    assert "Gisselquist, R. M., &amp; Tarp, F. (Eds.). (under review)." in html
+    assert "[Special section]" in html
     assert "<i>International Migration</i>" in html
     for fmt in ("bib", "ris", "json"):
         assert reverse("publications:cite", args=["migration-governance-global-south", fmt]) in html
@@ -102,8 +102,8 @@ def test_cite_this_block(client):
         reverse("publications:detail", args=["international-migration-international-security"])
     )
     assert (
-        "(2017, April). <i>International Migration and International Security."
-        in book.content.decode()
+        "<i>International Migration and International Security. Why Prejudice is a Global "
+        "Security Threat</i>. (2017). Routledge." in book.content.decode()
     )
 
 

