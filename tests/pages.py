@@ -24,6 +24,8 @@ CORE_PAGES = {
     "catalogue-empty": "/catalogue/?q=zzzzqqq",
     "catalogue-bad-input": "/catalogue/?year_from=abc&theme=nope",
     "book": "/publications/international-migration-international-security/",
+    "book-cited-chicago": "/publications/migration-governance-global-south/?style=chicago",
+    "reference-list": "/catalogue/cite.html?style=harvard&q=migration",
     "not-found": "/no-such-page/",
     "admin-login": "/admin/login/",
 }
