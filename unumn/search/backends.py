@@ -48,17 +48,32 @@ def tier(within):
     )
 
 
+class PairsQuery(SearchQuery):
+    """A phrase as the pairs of its adjacent lexemes (``unumn_phrase``, migration 0024)."""
+
+    SEARCH_TYPES = {"pairs": "unumn_phrase"}
+
+    def __init__(self, value, *, config):
+        super().__init__(value, config=config, search_type="pairs")
+
+
 class PostgresSearch:
     """tsvectors in ``EntrySearch`` with GIN indexes; the english configuration (stems)."""
 
     makes_headlines = True
 
-    def tsquery(self, query, *, exclusions=True):
+    def tsquery(self, query, *, exclusions=True, pairs=False):
+        """``pairs``: asked of the stored vectors, which hold the pairs of adjacent lexemes:
+        a phrase is found from the index alone (migration 0024). Not for a text's
+        headline, made from the text itself."""
         combined = None
         for clause in query.clauses:
             alternatives = None
             for term in clause:
-                part = self._term(term)
+                if pairs and term.phrase:
+                    part = PairsQuery(term.text, config=CONFIG)
+                else:
+                    part = self._term(term)
                 alternatives = part if alternatives is None else alternatives | part
             combined = alternatives if combined is None else combined & alternatives
         if exclusions:
@@ -75,7 +90,8 @@ class PostgresSearch:
         return SearchQuery(" ".join(term.words), search_type="plain", config=CONFIG)
 
     def _matching(self, query, column="vector", *, exclusions=True):
-        return EntrySearch.objects.filter(**{column: self.tsquery(query, exclusions=exclusions)})
+        tsquery = self.tsquery(query, exclusions=exclusions, pairs=True)
+        return EntrySearch.objects.filter(**{column: tsquery})
 
     def filter(self, queryset, query):
         if not query:

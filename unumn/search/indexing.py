@@ -3,7 +3,8 @@
 ``Entry.search_keywords`` holds the names an entry is found by (its themes,
 people, institutes, organisations and countries); SQLite's FTS5 table follows the
 entry table by triggers (migration 0004); PostgreSQL's vectors live in
-``EntrySearch`` and are rebuilt here. ``entries_reindex()`` is called by the
+``EntrySearch`` and are rebuilt here (with the pairs of adjacent lexemes that phrases
+are found by: migration 0024). ``entries_reindex()`` is called by the
 signal handlers of ``unumn/signals.py`` whenever an entry or a name it depends on
 changes, and in bulk by ``manage.py rebuild_search_index``.
 """
@@ -30,10 +31,10 @@ _batch = threading.local()
 UPSERT_VECTORS = f"""
 INSERT INTO unumn_entrysearch (entry_id, vector, names_vector, title_vector)
 SELECT id,
-       to_tsvector('{CONFIG}', title || ' ' || search_keywords || ' ' || summary
-                   || ' ' || left(body, {MAX_INDEXED_BODY})),
-       to_tsvector('{CONFIG}', title || ' ' || search_keywords),
-       to_tsvector('{CONFIG}', title)
+       unumn_with_pairs(to_tsvector('{CONFIG}', title || ' ' || search_keywords || ' '
+                        || summary || ' ' || left(body, {MAX_INDEXED_BODY}))),
+       unumn_with_pairs(to_tsvector('{CONFIG}', title || ' ' || search_keywords)),
+       unumn_with_pairs(to_tsvector('{CONFIG}', title))
 FROM unumn_entry WHERE id = ANY(%s)
 ON CONFLICT (entry_id) DO UPDATE SET vector = EXCLUDED.vector,
     names_vector = EXCLUDED.names_vector, title_vector = EXCLUDED.title_vector

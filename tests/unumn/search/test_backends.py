@@ -61,6 +61,36 @@ def test_quotes_and_exclusion(client):
     assert "migration-governance-global-south" not in without
 
 
+def test_a_phrase_finds_its_words_side_by_side_and_in_order_only(client):
+    def entry(body):
+        return make_publication(title="Survey", body=body).slug
+
+    side_by_side = entry("Access to the labour market integration of women.")
+    apart = entry("The market for labour; integration later.")
+    reversed_order = entry("A market labour integration survey.")
+    stop_word = entry("The right to work, and the right of work.")
+    three = entry("Labour market integration of refugees.")
+    edited = entry("Nothing on this yet.")
+    mine = {side_by_side, apart, reversed_order, stop_word, three, edited}
+
+    def found(query):
+        return set(search(client, query)) & mine
+
+    assert found('"labour market"') == {side_by_side, three}
+    assert found('"market labour"') == {reversed_order}
+    assert found('"labour market integration"') == {side_by_side, three}
+    assert found('"market integration"') == {side_by_side, three}
+    assert found('"integration of refugees"') == {three}  # a stop word inside
+    assert found('"right to work"') == {stop_word}
+    assert found('"labour market" refugees') == {three}
+    assert found('"labour market" -refugees') == {side_by_side}
+    assert found('survey -"labour market"') == {apart, reversed_order, stop_word, edited}
+    publication = Entry.objects.get(slug=edited)
+    publication.body = "Their labour market outcomes."
+    publication.save()
+    assert found('"labour market"') == {side_by_side, three, edited}
+
+
 def test_title_matches_rank_above_body_matches_then_newest(client):
     body_only = make_publication(
         title="Household surveys", body="A note on remittances.", date=datetime.date(2020, 1, 1)
