@@ -123,6 +123,25 @@ class Label(model.Label, model.CitationStylesElement):
         return super().case(text, language or self.get_root().get("default-locale", "en")[:2])
 
 
+# citeproc-py asks the style's tree the same XPath questions for every reference (a
+# macro by name, an element's layout, a term in the locale): 40 % of a reference's
+# time. A parsed style does not change once read but for the ``cs:name`` that a
+# nameless ``cs:names`` gains (a new element, asked afresh), so the answers are kept,
+# per element and question, for the life of the process (a few thousand).
+_answers = {}
+_xpath_search = model.CitationStylesElement.xpath_search
+
+
+def _kept_xpath_search(element, expression):
+    key = (element, expression)
+    if key not in _answers:
+        _answers[key] = _xpath_search(element, expression)
+    return list(_answers[key])
+
+
+model.CitationStylesElement.xpath_search = _kept_xpath_search
+
+
 @dataclass(frozen=True)
 class Style:
     key: str
@@ -204,8 +223,23 @@ REFERENCES = VersionedCache(20_000)
 
 def reference(item, style=DEFAULT_STYLE):
     """One CSL-JSON ``item`` as a reference in ``style``: safe HTML (titles in italics)."""
-    key = (style, json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return mark_safe(REFERENCES.get(key, lambda: _render(item, STYLES[style])))
+    return _made([item], style)[0]
+
+
+def references(items, style=DEFAULT_STYLE):
+    """The references of CSL-JSON ``items`` in ``style``, in alphabetical order (as the
+    author-date styles offered list them: by their first words, the authors and year)."""
+    return sorted(_made(items, style), key=lambda made: plain(made).casefold())
+
+
+def _made(items, style):
+    """The references of ``items``, each made once (and kept) whatever their number."""
+    keys = [(style, json.dumps(item, sort_keys=True, ensure_ascii=False)) for item in items]
+    kept = REFERENCES.get_many(keys)
+    missing = {key: _render(item, STYLES[style]) for key, item in zip(keys, items, strict=True)
+               if key not in kept}  # fmt: skip
+    REFERENCES.set_many(missing)
+    return [mark_safe(kept.get(key) or missing[key]) for key in keys]
 
 
 def plain(reference):

@@ -72,7 +72,8 @@ class CitationMixin:
         "txt": (
             "text/plain",
             lambda cited, style: "".join(
-                f"{csl.plain(reference)}\n\n" for reference in references(cited, style)
+                f"{csl.plain(reference)}\n\n"
+                for reference in csl.references([c.item for c in cited], style)
             ),
         ),
     }
@@ -105,18 +106,11 @@ class CitationMixin:
         return [found[(pk, site)] for pk in ids if (pk, site) in found]
 
 
-def references(cited, style):
-    """The references of ``cited`` in ``style``, in alphabetical order (as the author-date
-    styles offered list them: by their first words, the authors and year)."""
-    made = [csl.reference(c.item, style) for c in cited]
-    return sorted(made, key=lambda reference: csl.plain(reference).casefold())
-
-
 def reference_list(cited, style):
     """A reference list as a document of its own, to open or paste into a text."""
     return render_to_string(
         "publications/reference_list.html",
-        {"references": references(cited, style), "style": csl.STYLES[style]},
+        {"references": csl.references([c.item for c in cited], style), "style": csl.STYLES[style]},
     )
 
 

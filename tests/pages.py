@@ -26,6 +26,8 @@ CORE_PAGES = {
     "book": "/publications/international-migration-international-security/",
     "book-cited-chicago": "/publications/migration-governance-global-south/?style=chicago",
     "reference-list": "/catalogue/cite.html?style=harvard&q=migration",
+    "reports": "/reports/",
+    "report": "/reports/network-contribution-2018/",
     "not-found": "/no-such-page/",
     "admin-login": "/admin/login/",
 }

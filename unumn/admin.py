@@ -30,7 +30,7 @@ from django.utils.timesince import timesince
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from unumn import history, review
+from unumn import history, reports, review
 from unumn.dates import format_partial_date
 from unumn.history_admin import EntryHistoryAdminMixin, not_found
 from unumn.models import (
@@ -42,6 +42,7 @@ from unumn.models import (
     Involvement,
     Organisation,
     Person,
+    Report,
     SynonymGroup,
     Theme,
     ThemeProposal,
@@ -51,8 +52,10 @@ from unumn.permissions import (
     editable_institute_ids,
     entries_editable_by,
     entries_publishable_by,
+    may_edit_report,
     may_edit_vocabulary,
     may_publish,
+    publishing_institute_ids,
     publishing_state,
     theme_proposals_visible_to,
     to_the_second,
@@ -978,3 +981,122 @@ def save_failure(error):
             "are below: save again in a moment."
         )
     return None
+
+
+class ReportForm(forms.ModelForm):
+    """A report's form: its citation style among those offered; an institute editor's
+    report is limited to some of their institutes."""
+
+    citation_style = forms.ChoiceField(choices=())
+
+    class Meta:
+        model = Report
+        fields = [
+            "title",
+            "slug",
+            "audience",
+            "introduction",
+            "selection",
+            "institutes",
+            "period_start",
+            "period_end",
+            "include_undated",
+            "include_unfinished",
+            "citation_style",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        from publications.csl import STYLES
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["citation_style"].choices = [(s.key, s.name) for s in STYLES.values()]
+        editable = editable_institute_ids(user)
+        if editable is not None:
+            field = self.fields["institutes"]
+            field.queryset = field.queryset.filter(pk__in=editable)
+            field.required = True
+            field.help_text = "The institutes whose work it reports: one or more of yours."
+
+    def clean_institutes(self):
+        institutes = self.cleaned_data["institutes"]
+        if not may_edit_report(self.user, [i.pk for i in institutes]):
+            raise ValidationError("Choose one or more of the institutes you edit.")
+        return institutes
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Contribution reports made from the catalogue. A draft is made anew whenever it
+    is viewed; finalising freezes its text and publishes it at /reports/<slug>/; the
+    next report starts as a copy of a final one."""
+
+    form = ReportForm
+    list_display = ["title", "status", "period", "finalised_at", "preview"]
+    list_filter = ["status"]
+    search_fields = ["title", "audience"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["institutes"]
+    actions = ["finalise", "start_next_draft"]
+
+    @admin.display(description="Period")
+    def period(self, report):
+        return report.period_label
+
+    @admin.display(description="Read")
+    def preview(self, report):
+        label = "Public page" if report.is_final else "Preview the draft"
+        return format_html('<a href="{}">{}</a>', report.get_absolute_url(), label)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class WithUser(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return WithUser
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("institutes")
+        editable = editable_institute_ids(request.user)
+        if editable is None:
+            return queryset
+        outside = Report.institutes.through.objects.exclude(institute_id__in=editable)
+        return (
+            queryset.filter(institutes__in=editable)
+            .exclude(pk__in=outside.values("report_id"))
+            .distinct()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # A final report's text is frozen: it is read, not edited.
+        final = obj is not None and obj.is_final
+        return not final and super().has_change_permission(request, obj)
+
+    @admin.action(description="Finalise: freeze the text and publish it", permissions=["change"])
+    def finalise(self, request, queryset):
+        done, refused = 0, []
+        for report in queryset.filter(status=Report.Status.DRAFT):
+            # Publishing a report is publishing its institutes' work: a network editor's,
+            # or a reviewer's of each of its institutes.
+            reviewed = publishing_institute_ids(request.user)
+            institutes = {i.pk for i in report.institutes.all()}
+            if reviewed is not None and not (institutes and institutes <= reviewed):
+                refused.append(str(report))
+                continue
+            reports.finalise(report, absolute=request.build_absolute_uri)
+            done += 1
+        self.message_user(request, f"{done} report{pluralize(done)} finalised and published.")
+        if refused:
+            self.message_user(
+                request,
+                f"Not finalised, as only their institutes' reviewers may: {', '.join(refused)}.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Start the next report from it", permissions=["add"])
+    def start_next_draft(self, request, queryset):
+        for report in queryset:
+            draft = reports.next_draft(report)
+            self.message_user(request, f"“{draft}” started as a draft: set its period.")

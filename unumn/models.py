@@ -23,7 +23,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from unumn import files, kinds
-from unumn.dates import format_partial_date
+from unumn.dates import format_date_range, format_partial_date
 from unumn.identifiers import ORCID_URL, ROR_URL, OrcidField, RorField
 from unumn.reversing import reverse
 from unumn.text import CleanTextMixin, same_folded
@@ -966,3 +966,124 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Content version {self.number}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FINAL = "final", "Final"
+
+
+class Report(CleanTextMixin, models.Model):
+    """A contribution to a UN meeting (or any audience), generated from the catalogue: the
+    entries of one catalogue selection in a period, institute by institute, with a table
+    of counts and a bibliography (``unumn/reports.py``). Finalised, its text is frozen
+    and published at ``/reports/<slug>/``; the next one starts as a copy of it."""
+
+    Status = ReportStatus
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Its address: /reports/<slug>/.")
+    audience = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The meeting or readers it is for, e.g. “Sixteenth Coordination Meeting on "
+        "International Migration, UN DESA, New York, 15–16 February 2018”.",
+    )
+    introduction = models.TextField(
+        blank=True, help_text="Opens the report. Markdown: **bold**, [link](url), lists."
+    )
+    selection = models.CharField(
+        max_length=2000,
+        blank=True,
+        help_text="Which entries: the catalogue's own parameters, as in its address after "
+        "the “?” (e.g. theme=diaspora&kind=project); empty for every entry.",
+    )
+    institutes = models.ManyToManyField(
+        Institute,
+        blank=True,
+        related_name="reports",
+        help_text="Only the work of these institutes (empty: every institute).",
+    )
+    period_start = models.DateField("from", null=True, blank=True)
+    period_end = models.DateField("until", null=True, blank=True)
+    include_undated = models.BooleanField(
+        "include undated entries",
+        default=True,
+        help_text="Entries without a date (an ongoing project reported without dates, a "
+        "series) cannot be placed in the period: list them too?",
+    )
+    include_unfinished = models.BooleanField(
+        "include work in preparation or under review",
+        default=False,
+        help_text="Publications still in preparation or under review; the report says so.",
+    )
+    citation_style = models.CharField(
+        max_length=20,
+        default="apa",
+        help_text="The style of its bibliography.",
+    )
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT, editable=False
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    final_html = models.TextField(blank=True, editable=False)
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_reports",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-finalised_at", "-updated_at"]
+        constraints = [
+            choices_constraint("status", ReportStatus, name="report_status_valid"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="report_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="final") | Q(finalised_at__isnull=False),
+                name="report_final_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("report", args=[self.slug])
+
+    @property
+    def is_final(self):
+        return self.status == ReportStatus.FINAL
+
+    @property
+    def period_label(self):
+        """'1 January 2017 – 15 February 2018', 'from …', 'until …', or ''."""
+        if self.period_start and self.period_end:
+            return format_date_range(self.period_start, self.period_end)
+        if self.period_start:
+            return f"from {format_partial_date(self.period_start, 'day')}"
+        if self.period_end:
+            return f"until {format_partial_date(self.period_end, 'day')}"
+        return ""
+
+    def clean(self):
+        super().clean()
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The period ends before it starts."})
+        from publications.csl import STYLES
+        from unumn.reports import selection_errors
+
+        if self.citation_style not in STYLES:
+            raise ValidationError({"citation_style": "Choose one of the styles offered."})
+        errors = selection_errors(self.selection)
+        if errors:
+            raise ValidationError({"selection": errors})

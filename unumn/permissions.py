@@ -43,6 +43,7 @@ CORE_PERMISSIONS = {
         "unumn.organisation": CRUD,
         "unumn.country": CRUD,
         "unumn.synonymgroup": CRUD,
+        "unumn.report": CRUD,
         "auth.user": ("view", "add", "change"),
     },
     INSTITUTE_EDITORS: {
@@ -57,6 +58,7 @@ CORE_PERMISSIONS = {
         "unumn.person": ("view", "add", "change"),
         "unumn.organisation": ("view", "add", "change"),
         "unumn.country": ("view",),
+        "unumn.report": CRUD,  # reports limited to their institutes (may_edit_report)
     },
 }
 
@@ -115,6 +117,15 @@ def publishing_institute_ids(user):
     (that they also edit)."""
     reviewed = _institute_ids(user, "reviewed_institutes", "_reviewed_institute_ids")
     return None if reviewed is None else reviewed & editable_institute_ids(user)
+
+
+def may_edit_report(user, report_institute_ids):
+    """A network editor edits any report; an institute editor a report limited to some of
+    their institutes (``report_institute_ids``: none means the whole network's)."""
+    editable = editable_institute_ids(user)
+    if editable is None:
+        return True
+    return bool(report_institute_ids) and set(report_institute_ids) <= editable
 
 
 def may_publish(user, institute_ids):

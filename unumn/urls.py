@@ -52,6 +52,8 @@ urlpatterns = [
     # its own vocabulary (/series/…).
     *[path("", include(kind.root_urls)) for kind in kinds.all() if kind.root_urls],
     *[path(f"{kind.namespace}/", include(kind.urls)) for kind in kinds.all()],
+    path("reports/", views.ReportListView.as_view(), name="reports"),
+    path("reports/<slug:slug>/", views.ReportView.as_view(), name="report"),
     path("files/<int:pk>/<str:name>", downloads.download, name="file"),
     path("kinds.css", views.KindsStylesheetView.as_view(), name="kinds-css"),
     # Before the admin's own: "view on site" by content type and id, refused for an

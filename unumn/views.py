@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from unumn import cards, kinds, structured_data, vocabulary
+from unumn import cards, kinds, reports, structured_data, vocabulary
 from unumn.catalogue import public_selection
 from unumn.facets.index import FacetIndex
 from unumn.filters import EntryFilterSet, catalogue_filterset
@@ -20,10 +20,11 @@ from unumn.models import (
     Institute,
     Organisation,
     Person,
+    Report,
     Theme,
     ThemeRedirect,
 )
-from unumn.permissions import visible_entries_q
+from unumn.permissions import may_edit_report, visible_entries_q
 from unumn.reversing import reverse
 from unumn.structured_data import entry_json_ld
 from unumn.versions import VersionedCache
@@ -432,3 +433,38 @@ def _pk_or_404(value):
         return int(value)
     except ValueError as error:
         raise Http404 from error
+
+
+class ReportListView(ListView):
+    """The network's final contribution reports, newest first."""
+
+    template_name = "unumn/report_list.html"
+    context_object_name = "reports"
+
+    def get_queryset(self):
+        return Report.objects.filter(status=Report.Status.FINAL).order_by("-finalised_at")
+
+
+class ReportView(DetailView):
+    """A final report, frozen as it was finalised; a draft, made now, for its editors."""
+
+    template_name = "unumn/report.html"
+    context_object_name = "report"
+    model = Report
+
+    def get_object(self, queryset=None):
+        report = super().get_object(queryset)
+        if not report.is_final:
+            user = self.request.user
+            institute_ids = [i.pk for i in report.institutes.all()]
+            if not (user.is_staff and may_edit_report(user, institute_ids)):
+                raise Http404("No such report.")
+        return report
+
+    def get_context_data(self, **kwargs):
+        report = self.object
+        return super().get_context_data(
+            preview=not report.is_final,
+            body=reports.body(report, absolute=self.request.build_absolute_uri),
+            **kwargs,
+        )

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from unumn import reports
 from unumn.content.loader import (
     COUNTRIES_FILE,
     NETWORK_FILE,
@@ -8,6 +10,10 @@ from unumn.content.loader import (
     read_network_content,
 )
 from unumn.db import without_statement_timeout
+
+
+def site_address(path):
+    return settings.SITE_URL + path
 
 
 class Command(BaseCommand):
@@ -26,12 +32,16 @@ class Command(BaseCommand):
 
     @without_statement_timeout
     def handle(self, *args, **options):
+        data = read_network_content(options["file"])
         report = network_content_load(
-            data=read_network_content(options["file"]),
+            data=data,
             countries=read_countries(options["countries"]),
             progress=lambda message: self.stdout.write(f"  … {message}"),
         )
         for line in report.lines():
             self.stdout.write(line)
+        # Reports are made from the entries once they are loaded and indexed.
+        for made in reports.load(data.get("reports", []), absolute=site_address):
+            self.stdout.write(f"  … report made: {made} ({made.get_absolute_url()})")
         style = self.style.SUCCESS if report.created else self.style.NOTICE
         self.stdout.write(style(f"Done: {report.created} objects created."))
