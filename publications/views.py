@@ -87,23 +87,27 @@ class CitationMixin:
         return response
 
     def citations(self, ids):
-        """The ``Citation`` of each of the public publications ``ids``, in this order."""
-        site = self.request.build_absolute_uri("/")
-        found = CITATIONS.get_many([(pk, site) for pk in ids])
-        missing = [pk for pk in ids if (pk, site) not in found]
-        if missing:
-            made = {}
-            for publication in citations.prepare(Publication.objects.filter(pk__in=missing)):
-                url = self.request.build_absolute_uri(publication.get_absolute_url())
-                item = citations.csl_item(publication, url=url)
-                made[(publication.pk, site)] = Citation(
-                    item,
-                    citations.bibtex_record(publication, item),
-                    citations.ris_record(publication, item),
-                )
-            CITATIONS.set_many(made)
-            found.update(made)
-        return [found[(pk, site)] for pk in ids if (pk, site) in found]
+        return cited(ids, site=self.request.build_absolute_uri("/"))
+
+
+def cited(ids, *, site):
+    """The ``Citation`` of each of the public publications ``ids``, in this order, with
+    their addresses on ``site`` (``https://host/``)."""
+    found = CITATIONS.get_many([(pk, site) for pk in ids])
+    missing = [pk for pk in ids if (pk, site) not in found]
+    if missing:
+        made = {}
+        for publication in citations.prepare(Publication.objects.filter(pk__in=missing)):
+            url = site.rstrip("/") + publication.get_absolute_url()
+            item = citations.csl_item(publication, url=url)
+            made[(publication.pk, site)] = Citation(
+                item,
+                citations.bibtex_record(publication, item),
+                citations.ris_record(publication, item),
+            )
+        CITATIONS.set_many(made)
+        found.update(made)
+    return [found[(pk, site)] for pk in ids if (pk, site) in found]
 
 
 def reference_list(cited, style):

@@ -18,14 +18,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from unumn import kinds
 from unumn.catalogue import public_selection
-from unumn.models import Entry, Institute, Involvement, Report
+from unumn.models import Country, Entry, Institute, Involvement, Report
 
 # A publication's stages that a report leaves out unless it asks for them.
 UNFINISHED = {"in_preparation", "under_review"}
@@ -111,24 +111,19 @@ def entries_of(report):
     """The public entries a report lists, each as its own kind, with what it shows: a
     fixed number of queries whatever their number."""
     ids = public_selection(QueryDict(report.selection or "")).ids(LIMIT)
-    queryset = (
+    entries = list(
         Entry.objects.published()
         .filter(pk__in=ids)
         .without_search_index()
+        .defer("body")
         .with_specific()
-        .prefetch_related(
-            "institutes",
-            "countries",
-            Prefetch(
-                "involvements",
-                queryset=Involvement.objects.filter(role__in=ROLES).select_related("organisation"),
-            ),
-        )
+        .order_by("date", "title", "pk")
     )
+    _read_links([entry.pk for entry in entries], {entry.pk: entry for entry in entries})
     chosen = {institute.pk for institute in report.institutes.all()}
     listed = []
-    for entry in queryset.order_by("date", "title", "pk"):
-        if chosen and not chosen & {institute.pk for institute in entry.institutes.all()}:
+    for entry in entries:
+        if chosen and not chosen & {institute.pk for institute in entry.linked_institutes}:
             continue
         if not report.include_unfinished:
             if getattr(entry.specific, "publication_status", None) in UNFINISHED:
@@ -137,6 +132,27 @@ def entries_of(report):
             listed.append(entry)
     _read_references(listed)
     return listed
+
+
+def _read_links(ids, by_id):
+    """Each entry's institutes, countries and organisations (by role), read with one
+    query each as rows: Django's prefetching makes a queryset per entry, which costs
+    more than the rows for a report of thousands."""
+    institutes = Institute.objects.in_bulk()
+    countries = Country.objects.in_bulk()
+    for entry in by_id.values():
+        entry.linked_institutes, entry.linked_countries, entry.linked_involvements = [], [], []
+    through = Entry.institutes.through.objects.filter(entry_id__in=ids)
+    for entry_id, institute_id in through.values_list("entry_id", "institute_id"):
+        by_id[entry_id].linked_institutes.append(institutes[institute_id])
+    through = Entry.countries.through.objects.filter(entry_id__in=ids)
+    for entry_id, code in through.values_list("entry_id", "country_id"):
+        by_id[entry_id].linked_countries.append(countries[code])
+    for entry in by_id.values():
+        entry.linked_countries.sort(key=lambda country: country.name)
+    involved = Involvement.objects.filter(entry_id__in=ids, role__in=ROLES).order_by("order", "pk")
+    for entry_id, role, name in involved.values_list("entry_id", "role", "organisation__name"):
+        by_id[entry_id].linked_involvements.append((role, name))
 
 
 def _read_references(entries):
@@ -171,12 +187,12 @@ def _sections(report):
 def _place(entry, sections):
     """The section an entry is listed under (the network's, else its first institute's
     among the report's), with the other institutes and its organisations by role."""
-    institutes = sorted(entry.institutes.all(), key=_order)
+    institutes = sorted(entry.linked_institutes, key=_order)
     home = next((i for i in institutes if i.pk in sections), None)
     entry.also = [i for i in institutes if i != home]
     entry.named_organisations = []
     for role in ROLES:
-        named = [i.organisation for i in entry.involvements.all() if i.role == role]
+        named = [name for linked_role, name in entry.linked_involvements if linked_role == role]
         if named:
             entry.named_organisations.append((Involvement.Role(role).label, named))
     entry.facts = facts(entry)
@@ -198,7 +214,7 @@ def facts(entry):
     participants = getattr(specific, "participants", None)
     if participants:
         said.append(f"{participants:,} participants")
-    countries = [country.name for country in entry.countries.all()]
+    countries = [country.name for country in entry.linked_countries]
     if countries:
         count = f"{len(countries)} countries: " if len(countries) > 1 else ""
         said.append(count + ", ".join(countries))
@@ -208,8 +224,8 @@ def facts(entry):
 def contents(report, absolute):
     """What the report says, for its template (``absolute(path)``: its links)."""
     from publications import csl
-    from publications.citations import csl_item, prepare
     from publications.models import Publication
+    from publications.views import cited
 
     entries = entries_of(report)
     sections = _sections(report)
@@ -227,8 +243,7 @@ def contents(report, absolute):
     filled = [section for section in sections.values() if section.total]
     used_kinds = [kind for kind in registry if any(s.count(kind) for s in filled)]
     publication_ids = [entry.pk for entry in entries if entry.kind == Publication.KIND]
-    cited = prepare(Publication.objects.filter(pk__in=publication_ids))
-    items = [csl_item(p, url=absolute(p.get_absolute_url())) for p in cited]
+    items = [citation.item for citation in cited(publication_ids, site=absolute("/"))]
     return {
         "report": report,
         "sections": filled,
@@ -243,8 +258,9 @@ def contents(report, absolute):
 
 
 def render_body(report, *, absolute=None):
-    """The report's text as HTML (headings from level 2): what a final report keeps.
-    ``absolute(path)`` makes its links absolute (a frozen text, a PDF, a DOCX)."""
+    """The report's text as HTML (headings from level 2): what a final report keeps. Its
+    links are the site's paths (the page, the PDF and the DOCX resolve them against the
+    site's address); ``absolute(path)`` gives the addresses its references print."""
     return render_to_string("unumn/report_body.html", contents(report, absolute or str))
 
 

@@ -21,7 +21,7 @@ from django.utils.html import escape
 from unumn import kinds
 from unumn.facets.index import FacetIndex
 from unumn.filters import EntryFilterSet
-from unumn.models import Entry, Institute, Organisation, Person, Theme
+from unumn.models import Entry, Institute, Organisation, Person, Report, Theme
 from unumn.versions import VersionedCache
 
 ENTRIES_PER_PAGE = 2_000
@@ -70,6 +70,9 @@ def section(request, section):
         names.append("organisations:list")
         urls = [(reverse(name), None) for name in names]
         urls += [(kind.list_url, None) for kind in kinds.all()]
+        urls.append((reverse("reports"), None))
+        final = Report.objects.filter(status=Report.Status.FINAL).only("slug", "finalised_at")
+        urls += [(report.get_absolute_url(), report.finalised_at) for report in final]
     elif section in vocabularies():
         urls = [(obj.get_absolute_url(), None) for obj in vocabularies()[section].objects.all()]
     else:

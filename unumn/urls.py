@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from unumn import downloads, feeds, health, kinds, sitemaps, views
 
@@ -54,6 +54,11 @@ urlpatterns = [
     *[path(f"{kind.namespace}/", include(kind.urls)) for kind in kinds.all()],
     path("reports/", views.ReportListView.as_view(), name="reports"),
     path("reports/<slug:slug>/", views.ReportView.as_view(), name="report"),
+    re_path(
+        r"^reports/(?P<slug>[-\w]+)\.(?P<format>pdf|docx)$",
+        views.ReportFileView.as_view(),
+        name="report-file",
+    ),
     path("files/<int:pk>/<str:name>", downloads.download, name="file"),
     path("kinds.css", views.KindsStylesheetView.as_view(), name="kinds-css"),
     # Before the admin's own: "view on site" by content type and id, refused for an

@@ -3,6 +3,7 @@ shared base of every entry page."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut as contenttypes_shortcut
+from django.core.cache import cache
 from django.db.models import Value, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404
@@ -10,8 +11,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 
-from unumn import cards, kinds, reports, structured_data, vocabulary
+from unumn import cards, kinds, report_files, reports, structured_data, vocabulary
 from unumn.catalogue import public_selection
 from unumn.facets.index import FacetIndex
 from unumn.filters import EntryFilterSet, catalogue_filterset
@@ -445,11 +447,9 @@ class ReportListView(ListView):
         return Report.objects.filter(status=Report.Status.FINAL).order_by("-finalised_at")
 
 
-class ReportView(DetailView):
-    """A final report, frozen as it was finalised; a draft, made now, for its editors."""
+class ReportAccessMixin:
+    """A final report for everyone; a draft for the editors who may edit it (else 404)."""
 
-    template_name = "unumn/report.html"
-    context_object_name = "report"
     model = Report
 
     def get_object(self, queryset=None):
@@ -461,6 +461,13 @@ class ReportView(DetailView):
                 raise Http404("No such report.")
         return report
 
+
+class ReportView(ReportAccessMixin, DetailView):
+    """A final report, frozen as it was finalised; a draft, made now, for its editors."""
+
+    template_name = "unumn/report.html"
+    context_object_name = "report"
+
     def get_context_data(self, **kwargs):
         report = self.object
         return super().get_context_data(
@@ -468,3 +475,36 @@ class ReportView(DetailView):
             body=reports.body(report, absolute=self.request.build_absolute_uri),
             **kwargs,
         )
+
+
+REPORT_FILES = {
+    "pdf": ("application/pdf", report_files.pdf),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        report_files.docx,
+    ),
+}
+REPORT_FILE_TTL = 60 * 60 * 24 * 30
+
+
+class ReportFileView(ReportAccessMixin, SingleObjectMixin, View):
+    """A report as PDF or DOCX. A final report's file is made once (per site address)
+    and kept in the shared cache: its text never changes."""
+
+    def get(self, request, slug, format):
+        report = self.get_object()
+        content_type, make = REPORT_FILES[format]
+        site = request.build_absolute_uri("/").rstrip("/")
+        if report.is_final:
+            key = f"report-file:{report.pk}:{report.finalised_at.timestamp()}:{format}:{site}"
+            content = cache.get(key)
+            if content is None:
+                content = make(report, base_url=site)
+                cache.set(key, content, REPORT_FILE_TTL)
+        else:
+            content = make(report, base_url=site)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{report.slug}.{format}"'
+        if not report.is_final:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -309,3 +309,11 @@ def test_a_report_costs_a_fixed_number_of_queries(network_editor):
     large, large_items = counted()
     assert large_items == small_items + 30
     assert large == small <= 30
+
+
+def test_the_sitemap_lists_final_reports_only(client):
+    make("--institute", "unu-wider", slug="a-draft")
+    sitemap = client.get(reverse("sitemap-section", args=["pages"])).content.decode()
+    assert "/reports/network-contribution-2018/</loc><lastmod>" in sitemap
+    assert "/reports/</loc>" in sitemap
+    assert "/reports/a-draft/" not in sitemap

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from unumn import reports
+from unumn import report_files, reports
 from unumn.models import Institute, Report
 
 
@@ -44,6 +44,8 @@ class Command(BaseCommand):
         parser.add_argument("--style", default="apa")
         parser.add_argument("--finalise", action="store_true")
         parser.add_argument("--output", help="Write the report's text (HTML) to this file.")
+        parser.add_argument("--pdf", help="Write the report as PDF to this file.")
+        parser.add_argument("--docx", help="Write the report as DOCX to this file.")
         parser.add_argument(
             "--site", default=settings.SITE_URL, help="The site's address, for its links."
         )
@@ -91,3 +93,14 @@ class Command(BaseCommand):
             with open(options["output"], "w", encoding="utf-8") as file:
                 file.write(text)
             self.stdout.write(f"Written to {options['output']}.")
+        site = options["site"].rstrip("/")
+        for format, make in (("pdf", report_files.pdf), ("docx", report_files.docx)):
+            if options[format]:
+                self.stdout.write(f"Making the {format.upper()}…")
+                started = time.perf_counter()
+                extra = {"progress": lambda step: self.stdout.write(f"  … {step}")}
+                content = make(report, base_url=site, **(extra if format == "pdf" else {}))
+                with open(options[format], "wb") as file:
+                    file.write(content)
+                took = time.perf_counter() - started
+                self.stdout.write(f"{options[format]}: {len(content):,} bytes in {took:.1f} s.")
