@@ -24,6 +24,7 @@ used for its tag in every style parsed after this module is imported:
 """
 
 import hashlib
+import io
 import json
 import threading
 from dataclasses import dataclass
@@ -180,12 +181,25 @@ _lock = threading.Lock()
 ADAPTED = Path(__file__).parent / "styles"
 
 
-def _style(key):
-    if key not in _parsed:
+# A style that names a titled periodical itself (Chicago's "Special issue", its term
+# special-issue) calls a special section so, in a copy of the style whose term says so
+# (an in-style locale of the output's dialect comes first).
+TERMS = {"Special section": {"special-issue": "special section"}}
+
+
+def _style(key, genre=None):
+    terms = TERMS.get(genre) if not STYLES[key].names_genre_of_periodicals else None
+    variant = (key, genre if terms else None)
+    if variant not in _parsed:
         file = STYLES[key].file
-        path = ADAPTED / file if file.endswith(".csl") else get_style_filepath(file)
-        _parsed[key] = CitationStylesStyle(str(path), validate=False)
-    return _parsed[key]
+        path = ADAPTED / file if file.endswith(".csl") else Path(get_style_filepath(file))
+        text = path.read_text(encoding="utf-8")
+        if terms:
+            words = "".join(f'<term name="{n}">{w}</term>' for n, w in terms.items())
+            locale = f'<locale xml:lang="en-US"><terms>{words}</terms></locale>'
+            text = text.replace("</info>", "</info>" + locale, 1)
+        _parsed[variant] = CitationStylesStyle(io.BytesIO(text.encode()), validate=False)
+    return _parsed[variant]
 
 
 def _escaped(value):
@@ -276,7 +290,7 @@ def _render(item, style):
     data = _for_style({**item, "id": "item"}, style)
     with _lock:
         bibliography = CitationStylesBibliography(
-            _style(style.key), CiteProcJSON([data]), formatter.html
+            _style(style.key, item.get("genre")), CiteProcJSON([data]), formatter.html
         )
         bibliography.register(Citation([CitationItem("item")]))
         (text,) = bibliography.bibliography()

@@ -286,3 +286,17 @@ def test_one_publication_as_a_reference_in_a_style(client):
         reverse("publications:cite", args=[made.slug, "txt"]), {"style": "harvard"}
     )
     assert response.content.decode().startswith("Lee, A. (2017) Return Migration.")
+
+
+def test_a_special_section_is_not_called_a_special_issue():
+    made = publication(
+        title="Migration and Crises",
+        publication_type=PublicationType.SPECIAL_SECTION,
+        editors=[("Bello", "Valeria")],
+        series=journal("International Migration"),
+        year=2017,
+    )
+    refs = references(made)
+    assert "[Special section]" in refs["apa"]
+    assert "Special section, International Migration" in refs["chicago"]
+    assert all("pecial issue" not in reference for reference in refs.values())
