@@ -12,7 +12,7 @@ class PublicationsConfig(AppConfig):
         from publications.filters import PublicationFilterSet
         from publications.models import Publication, PublicationStatus, PublicationType, Series
         from publications.structured_data import publication
-        from publications.views import latest_publications
+        from publications.views import cite, latest_publications
         from unumn import kinds
         from unumn.jinja2 import register_global
 
@@ -73,6 +73,8 @@ class PublicationsConfig(AppConfig):
                 export_urls="publications.export_urls",
                 vocabulary=(Series,),
                 root_urls="publications.series_urls",
+                cite=cite,
+                citation_styles=tuple((style.key, style.name) for style in STYLES.values()),
             )
         )
         register_global("latest_publications", latest_publications)

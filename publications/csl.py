@@ -4,8 +4,9 @@ repository's own files) or, adapted, from ``publications/styles/`` (same licence
 file says what was changed).
 
 A work not yet published ("in preparation", "under review", "accepted", "forthcoming")
-is cited by its status in place of a year: its stored date is when it is expected, not
-when it was issued.
+is cited by its status in place of a year, in the style's words for it (APA's "in
+press" for an accepted work, never for one under review): its stored date is when it is
+expected, not when it was issued.
 
 citeproc-py 0.11 leaves out four rules of CSL 1.0.2 that the styles offered here rely
 on; the element classes below add them. citeproc-py builds its style parser from the
@@ -156,12 +157,21 @@ class Style:
     publisher_if_author: bool = True
     # Chicago calls a periodical with a title a "Special issue" itself (CMOS 14.77).
     names_genre_of_periodicals: bool = True
+    # Its words for a stage (``status``) that is not its own: an accepted work is "in
+    # press" in APA (7th, 8.5), "forthcoming" in Chicago and Cite Them Right.
+    stages: tuple = (("accepted", "forthcoming"),)
 
 
 STYLES = {
     style.key: style
     for style in [
-        Style("apa", "APA (7th edition)", "apa", publisher_if_author=False),
+        Style(
+            "apa",
+            "APA (7th edition)",
+            "apa",
+            publisher_if_author=False,
+            stages=(("accepted", "in press"), ("forthcoming", "in press")),
+        ),
         Style(
             "chicago",
             "Chicago (author-date)",
@@ -217,6 +227,7 @@ def _for_style(item, style):
     item = _escaped(item)
     if item.get("status"):
         item.pop("issued", None)
+        item["status"] = dict(style.stages).get(item["status"], item["status"])
     if item.get("type") == "periodical" and not style.names_genre_of_periodicals:
         item.pop("genre", None)
     if not style.publisher_if_author:

@@ -110,6 +110,12 @@ def cited(ids, *, site):
     return [found[(pk, site)] for pk in ids if (pk, site) in found]
 
 
+def cite(ids, *, site, style):
+    """The public publications ``ids`` as references in ``style``, alphabetical (the
+    kind's ``cite``: a report's bibliography)."""
+    return csl.references([citation.item for citation in cited(ids, site=site)], style)
+
+
 def reference_list(cited, style):
     """A reference list as a document of its own, to open or paste into a text."""
     return render_to_string(

@@ -30,7 +30,7 @@ from django.utils.timesince import timesince
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from unumn import history, reports, review
+from unumn import history, kinds, reports, review
 from unumn.dates import format_partial_date
 from unumn.history_admin import EntryHistoryAdminMixin, not_found
 from unumn.models import (
@@ -983,6 +983,14 @@ def save_failure(error):
     return None
 
 
+def may_finalise(user, report):
+    """Publishing a report is publishing its institutes' work: a network editor's, or a
+    reviewer's of each of its institutes."""
+    reviewed = publishing_institute_ids(user)
+    institutes = {institute.pk for institute in report.institutes.all()}
+    return reviewed is None or bool(institutes) and institutes <= reviewed
+
+
 class ReportForm(forms.ModelForm):
     """A report's form: its citation style among those offered; an institute editor's
     report is limited to some of their institutes."""
@@ -1006,11 +1014,9 @@ class ReportForm(forms.ModelForm):
         ]
 
     def __init__(self, *args, user, **kwargs):
-        from publications.csl import STYLES
-
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["citation_style"].choices = [(s.key, s.name) for s in STYLES.values()]
+        self.fields["citation_style"].choices = list(kinds.citation_styles().items())
         editable = editable_institute_ids(user)
         if editable is not None:
             field = self.fields["institutes"]
@@ -1074,18 +1080,28 @@ class ReportAdmin(admin.ModelAdmin):
         final = obj is not None and obj.is_final
         return not final and super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # Taking a published report down is for those who may publish it.
+        if obj is not None and obj.is_final and not may_finalise(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        final = [report for report in queryset if report.is_final]
+        if any(not may_finalise(request.user, report) for report in final):
+            raise PermissionDenied("Only its reviewers or a network editor take a report down.")
+        super().delete_queryset(request, queryset)
+
     @admin.action(description="Finalise: freeze the text and publish it", permissions=["change"])
     def finalise(self, request, queryset):
         done, refused = 0, []
         for report in queryset.filter(status=Report.Status.DRAFT):
             # Publishing a report is publishing its institutes' work: a network editor's,
             # or a reviewer's of each of its institutes.
-            reviewed = publishing_institute_ids(request.user)
-            institutes = {i.pk for i in report.institutes.all()}
-            if reviewed is not None and not (institutes and institutes <= reviewed):
+            if not may_finalise(request.user, report):
                 refused.append(str(report))
                 continue
-            reports.finalise(report, absolute=request.build_absolute_uri)
+            reports.finalise(report)
             done += 1
         self.message_user(request, f"{done} report{pluralize(done)} finalised and published.")
         if refused:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 
 from unumn.reversing import reverse
 
@@ -143,6 +144,11 @@ class Kind:
     catalogue_facets: tuple = ()
     vocabulary: tuple = ()
     root_urls: str | None = None
+    # ``cite(ids, *, site, style) -> [reference]``: its entries ``ids`` as references
+    # (safe HTML) in one of its ``citation_styles`` (``{key: name}``), alphabetical: a
+    # report's bibliography.
+    cite: Callable | None = None
+    citation_styles: tuple = ()
 
     @property
     def name(self):
@@ -230,6 +236,21 @@ def for_model(model):
 def choices():
     """``[(name, label)]`` of every kind: the choices of ``Entry.kind``."""
     return [(kind.name, kind.label) for kind in _registry.values()]
+
+
+def citation_styles():
+    """``{key: name}`` of the citation styles the kinds offer (the first kind's first)."""
+    return {key: name for kind in all() for key, name in kind.citation_styles}
+
+
+def cite(entries, *, site, style):
+    """The references of ``entries`` that their kinds cite, in ``style``, alphabetical."""
+    made = []
+    for kind in all():
+        ids = [entry.pk for entry in entries if entry.kind == kind.name]
+        if kind.cite and ids:
+            made += kind.cite(ids, site=site, style=style)
+    return sorted(made, key=lambda reference: strip_tags(reference).casefold())
 
 
 def exports_of(name=None):

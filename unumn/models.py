@@ -1079,10 +1079,9 @@ class Report(CleanTextMixin, models.Model):
         super().clean()
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": "The period ends before it starts."})
-        from publications.csl import STYLES
         from unumn.reports import selection_errors
 
-        if self.citation_style not in STYLES:
+        if self.citation_style not in kinds.citation_styles():
             raise ValidationError({"citation_style": "Choose one of the styles offered."})
         errors = selection_errors(self.selection)
         if errors:

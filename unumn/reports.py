@@ -18,6 +18,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -214,7 +215,8 @@ def facts(entry):
     participants = getattr(specific, "participants", None)
     if participants:
         said.append(f"{participants:,} participants")
-    countries = [country.name for country in entry.linked_countries]
+    place = said[-1]
+    countries = [c.name for c in entry.linked_countries if c.name not in place]
     if countries:
         count = f"{len(countries)} countries: " if len(countries) > 1 else ""
         said.append(count + ", ".join(countries))
@@ -223,10 +225,6 @@ def facts(entry):
 
 def contents(report, absolute):
     """What the report says, for its template (``absolute(path)``: its links)."""
-    from publications import csl
-    from publications.models import Publication
-    from publications.views import cited
-
     entries = entries_of(report)
     sections = _sections(report)
     registry = kinds.all()
@@ -242,16 +240,14 @@ def contents(report, absolute):
         }
     filled = [section for section in sections.values() if section.total]
     used_kinds = [kind for kind in registry if any(s.count(kind) for s in filled)]
-    publication_ids = [entry.pk for entry in entries if entry.kind == Publication.KIND]
-    items = [citation.item for citation in cited(publication_ids, site=absolute("/"))]
     return {
         "report": report,
         "sections": filled,
         "kinds": used_kinds,
         "totals": {kind.name: sum(s.count(kind) for s in filled) for kind in used_kinds},
         "total": len(entries),
-        "references": csl.references(items, report.citation_style),
-        "style": csl.STYLES[report.citation_style],
+        "references": kinds.cite(entries, site=absolute("/"), style=report.citation_style),
+        "style_name": kinds.citation_styles().get(report.citation_style, report.citation_style),
         "generated_at": timezone.now(),
         "absolute": absolute,
     }
@@ -269,7 +265,12 @@ def body(report, *, absolute=None):
     return report.final_html if report.is_final else render_body(report, absolute=absolute)
 
 
-def finalise(report, *, absolute):
+def site_address(path):
+    """The site's public address of ``path`` (``SITE_URL``): what a frozen text cites."""
+    return settings.SITE_URL + path
+
+
+def finalise(report, *, absolute=site_address):
     """Freeze the report's text as it is now and make it public."""
     report.final_html = render_body(report, absolute=absolute)
     report.status = Report.Status.FINAL
@@ -281,12 +282,15 @@ def finalise(report, *, absolute):
 def next_draft(report):
     """A new draft for the next meeting: a copy of ``report``, its period to be set."""
     institutes = list(report.institutes.all())
-    slug, n = f"{report.slug}-next", 1
+    limit = Report._meta.get_field("slug").max_length
+    base = report.slug[: limit - len("-next-999")]
+    slug, n = f"{base}-next", 1
     while Report.objects.filter(slug=slug).exists():
         n += 1
-        slug = f"{report.slug}-next-{n}"
+        slug = f"{base}-next-{n}"
+    title_limit = Report._meta.get_field("title").max_length
     draft = Report.objects.create(
-        title=f"{report.title} (next)",
+        title=f"{report.title[: title_limit - len(' (next)')]} (next)",
         slug=slug,
         audience=report.audience,
         introduction=report.introduction,

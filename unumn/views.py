@@ -485,6 +485,7 @@ REPORT_FILES = {
     ),
 }
 REPORT_FILE_TTL = 60 * 60 * 24 * 30
+REPORT_FILE_MAKING = 60 * 5  # how long another request waits for one being made
 
 
 class ReportFileView(ReportAccessMixin, SingleObjectMixin, View):
@@ -499,8 +500,21 @@ class ReportFileView(ReportAccessMixin, SingleObjectMixin, View):
             key = f"report-file:{report.pk}:{report.finalised_at.timestamp()}:{format}:{site}"
             content = cache.get(key)
             if content is None:
-                content = make(report, base_url=site)
-                cache.set(key, content, REPORT_FILE_TTL)
+                # One request makes it (a long report's PDF takes a minute); the others
+                # are asked to come back rather than make it again side by side.
+                if not cache.add(f"{key}:making", True, REPORT_FILE_MAKING):
+                    response = HttpResponse(
+                        "This report's file is being made: try again in a minute.",
+                        status=503,
+                        content_type="text/plain; charset=utf-8",
+                    )
+                    response["Retry-After"] = "60"
+                    return response
+                try:
+                    content = make(report, base_url=site)
+                    cache.set(key, content, REPORT_FILE_TTL)
+                finally:
+                    cache.delete(f"{key}:making")
         else:
             content = make(report, base_url=site)
         response = HttpResponse(content, content_type=content_type)

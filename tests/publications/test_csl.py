@@ -87,7 +87,7 @@ def test_an_edited_volume_names_its_editors_once_as_editors():
         f"[Edited collection]. Oxford University Press. {URL}",
         "chicago": "Gisselquist, Rachel M., and Finn Tarp, eds. 2019. Migration and Those Left "
         f"Behind. Edited collection. Oxford University Press. {URL}.",
-        "harvard": "Gisselquist, R.M. and Tarp, F. (eds.) (2019) Migration and Those Left Behind. "
+        "harvard": "Gisselquist, R.M. and Tarp, F. (eds) (2019) Migration and Those Left Behind. "
         f"Oxford University Press. Available at: {URL}.",
     }
 
@@ -107,7 +107,7 @@ def test_a_special_issue_is_cited_by_its_editor_in_its_journal():
         f"Journal of Ethnic and Migration Studies, 44(6). {URL}",
         "chicago": "Gisselquist, Rachel M., ed. 2018. “Forced Migration and Inequality”. Special "
         f"issue, Journal of Ethnic and Migration Studies 44 (6). {URL}.",
-        "harvard": "Gisselquist, R.M. (ed.) (2018) “Forced Migration and Inequality”, Journal of "
+        "harvard": "Gisselquist, R.M. (ed.) (2018) ‘Forced Migration and Inequality’, Journal of "
         f"Ethnic and Migration Studies, 44(6). Available at: {URL}.",
     }
 
@@ -127,7 +127,7 @@ def test_an_article_in_an_issue_without_a_volume():
         f"10–25. {URL}",
         "chicago": "Lee, Ann, and Bo Kim. 2018. “Remittances and Poverty”. International "
         f"Migration, no. 3 (2018): 10–25. {URL}.",
-        "harvard": "Lee, A. and Kim, B. (2018) “Remittances and Poverty”, International Migration, "
+        "harvard": "Lee, A. and Kim, B. (2018) ‘Remittances and Poverty’, International Migration, "
         f"(3), pp. 10–25. Available at: {URL}.",
     }
 
@@ -135,10 +135,16 @@ def test_an_article_in_an_issue_without_a_volume():
 @pytest.mark.parametrize(
     ("status", "apa", "chicago", "harvard"),
     [
-        (PublicationStatus.FORTHCOMING, "(forthcoming)", "Forthcoming.", "(forthcoming)"),
-        (PublicationStatus.ACCEPTED, "(accepted)", "Accepted.", "(accepted)"),
+        # An accepted or forthcoming work is "in press" in APA, "forthcoming" elsewhere.
+        (PublicationStatus.FORTHCOMING, "(in press)", "Forthcoming.", "(forthcoming)"),
+        (PublicationStatus.ACCEPTED, "(in press)", "Forthcoming.", "(forthcoming)"),
         (PublicationStatus.UNDER_REVIEW, "(under review)", "Under review.", "(under review)"),
-        ("in_preparation", "(in preparation)", "In preparation.", "(in preparation)"),
+        (
+            PublicationStatus.IN_PREPARATION,
+            "(in preparation)",
+            "In preparation.",
+            "(in preparation)",
+        ),
     ],
 )
 def test_a_work_not_yet_published_says_only_what_the_data_says(status, apa, chicago, harvard):
@@ -153,13 +159,14 @@ def test_a_work_not_yet_published_says_only_what_the_data_says(status, apa, chic
     made_references = references(made)
     assert made_references["apa"].startswith(f"Lee, A. {apa}. Return Migration.")
     assert made_references["chicago"].startswith(f"Lee, Ann. {chicago} “Return Migration”.")
-    assert made_references["harvard"].startswith(f"Lee, A. {harvard} “Return Migration”")
+    assert made_references["harvard"].startswith(f"Lee, A. {harvard} ‘Return Migration’")
     for reference in made_references.values():
         assert "2018" not in reference
-        assert "in press" not in reference.lower()
         assert "preprint" not in reference.lower()
-    if status != PublicationStatus.FORTHCOMING:
-        assert all("orthcoming" not in reference for reference in made_references.values())
+    unpublished = {PublicationStatus.UNDER_REVIEW, PublicationStatus.IN_PREPARATION}
+    if status in unpublished:  # under review is never "in press", nor "forthcoming"
+        for reference in made_references.values():
+            assert "in press" not in reference.lower() and "orthcoming" not in reference
 
 
 def test_an_institutional_author():

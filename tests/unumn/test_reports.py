@@ -317,3 +317,54 @@ def test_the_sitemap_lists_final_reports_only(client):
     assert "/reports/network-contribution-2018/</loc><lastmod>" in sitemap
     assert "/reports/</loc>" in sitemap
     assert "/reports/a-draft/" not in sitemap
+
+
+def test_a_final_report_is_taken_down_only_by_who_may_publish_it(django_user_model):
+    from django.contrib.auth.models import User
+
+    report = make("--institute", "unu-wider", "--finalise", slug="wider-final")
+    editor = make_user(django_user_model, "wider", INSTITUTE_EDITORS, ["unu-wider"])
+    wider = client_for(editor)
+    delete = reverse("admin:unumn_report_delete", args=[report.pk])
+    assert wider.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:unumn_report_changelist")
+    wider.post(changelist, {"action": "delete_selected", "_selected_action": [report.pk],
+                            "post": "yes"})  # fmt: skip
+    assert Report.objects.filter(pk=report.pk).exists()
+    Institute.objects.get(slug="unu-wider").reviewers.add(User.objects.get(username="wider"))
+    assert client_for(editor).post(delete, {"post": "yes"}).status_code == 302
+    assert not Report.objects.filter(pk=report.pk).exists()
+
+
+def test_the_next_draft_of_a_report_with_the_longest_title_and_slug():
+    from unumn import reports
+
+    report = make("--finalise", slug="x" * 120)
+    report.title = "T" * 300
+    report.save()
+    draft = reports.next_draft(report)
+    draft.full_clean()
+    assert draft.title.endswith(" (next)") and len(draft.slug) <= 120
+    assert reports.next_draft(report).slug != draft.slug
+
+
+def test_making_a_draft_again_keeps_what_is_not_given(network_editor):
+    report = make("--selection", "kind=publication", "--institute", "unu-gcm", "--style",
+                  "chicago", slug="again")  # fmt: skip
+    again = make(slug="again")
+    assert again.pk == report.pk and again.selection == "kind=publication"
+    assert again.citation_style == "chicago"
+    assert [i.slug for i in again.institutes.all()] == ["unu-gcm"]
+
+
+def test_a_file_being_made_is_not_made_twice(client):
+    from django.core.cache import cache
+
+    report = Report.objects.get(slug="network-contribution-2018")
+    site = "http://testserver"
+    key = f"report-file:{report.pk}:{report.finalised_at.timestamp()}:docx:{site}"
+    cache.add(f"{key}:making", True, 60)
+    response = client.get(reverse("report-file", args=[report.slug, "docx"]))
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    cache.delete(f"{key}:making")
+    assert client.get(reverse("report-file", args=[report.slug, "docx"])).status_code == 200

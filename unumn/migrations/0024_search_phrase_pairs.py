@@ -9,7 +9,8 @@ from django.db import migrations
 from unumn.migration_operations import VendorSQL
 
 # A tsvector's positions stop at 16383: the last ones are all that number, so no pair
-# is taken from there.
+# is taken from there; nor a pair longer than a lexeme may be (2,047 bytes: two long
+# addresses side by side), which a phrase of them then finds as before.
 WITH_PAIRS = """
 CREATE OR REPLACE FUNCTION unumn_with_pairs(v tsvector) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -17,7 +18,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT v || coalesce(array_to_tsvector(array(
     SELECT DISTINCT a.lexeme || ' ' || b.lexeme
     FROM words a JOIN words b ON b.pos = a.pos + 1
-    WHERE a.pos < 16382
+    WHERE a.pos < 16382 AND octet_length(a.lexeme) + octet_length(b.lexeme) < 2047
   )), ''::tsvector)
 $$
 """
@@ -32,6 +33,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT lexeme, unnest(positions) AS pos FROM unnest(to_tsvector(config, phrase))
   ), pairs AS (
     SELECT a.lexeme || ' ' || b.lexeme AS pair FROM words a JOIN words b ON b.pos = a.pos + 1
+    WHERE octet_length(a.lexeme) + octet_length(b.lexeme) < 2047
   )
   SELECT CASE
     WHEN (SELECT count(*) FROM words) < 2

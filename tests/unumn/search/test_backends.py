@@ -91,6 +91,19 @@ def test_a_phrase_finds_its_words_side_by_side_and_in_order_only(client):
     assert found('"labour market"') == {side_by_side, three, edited}
 
 
+def test_long_words_side_by_side_are_indexed(client):
+    """Two words whose pair is longer than a lexeme may be (two long addresses): the
+    entry is saved, indexed anew and found, by a word and by a phrase."""
+    first, second = "a" * 1100, "b" * 1100
+    body = f"Visit https://x.org/{first} https://x.org/{second} archived copies."
+    entry = make_publication(title="Long words", body=body)
+    assert search(client, "long words") == [entry.slug]
+    assert search(client, '"long words"') == [entry.slug]
+    entry.body += " Again."
+    entry.save()  # indexed anew
+    assert search(client, '"archived copies"') == [entry.slug]
+
+
 def test_title_matches_rank_above_body_matches_then_newest(client):
     body_only = make_publication(
         title="Household surveys", body="A note on remittances.", date=datetime.date(2020, 1, 1)

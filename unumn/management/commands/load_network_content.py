@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from unumn import reports
@@ -10,10 +9,6 @@ from unumn.content.loader import (
     read_network_content,
 )
 from unumn.db import without_statement_timeout
-
-
-def site_address(path):
-    return settings.SITE_URL + path
 
 
 class Command(BaseCommand):
@@ -41,7 +36,7 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         # Reports are made from the entries once they are loaded and indexed.
-        for made in reports.load(data.get("reports", []), absolute=site_address):
+        for made in reports.load(data.get("reports", []), absolute=reports.site_address):
             self.stdout.write(f"  … report made: {made} ({made.get_absolute_url()})")
         style = self.style.SUCCESS if report.created else self.style.NOTICE
         self.stdout.write(style(f"Done: {report.created} objects created."))

@@ -37,11 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--audience", default="")
         parser.add_argument("--from", dest="start", type=day)
         parser.add_argument("--until", dest="end", type=day)
-        parser.add_argument("--selection", default="", help="The catalogue's parameters.")
+        parser.add_argument("--selection", help="The catalogue's parameters.")
         parser.add_argument("--institute", action="append", default=[], dest="institutes")
         parser.add_argument("--include-unfinished", action="store_true")
         parser.add_argument("--exclude-undated", action="store_true")
-        parser.add_argument("--style", default="apa")
+        parser.add_argument("--style")
         parser.add_argument("--finalise", action="store_true")
         parser.add_argument("--output", help="Write the report's text (HTML) to this file.")
         parser.add_argument("--pdf", help="Write the report as PDF to this file.")
@@ -63,10 +63,13 @@ class Command(BaseCommand):
         report.title = options["title"] or report.title or slug.replace("-", " ").capitalize()
         report.audience = options["audience"] or report.audience
         report.period_start, report.period_end = options["start"], options["end"]
-        report.selection = options["selection"]
+        # What is not given is left as the draft has it.
+        report.selection = (
+            options["selection"] if options["selection"] is not None else (report.selection)
+        )
+        report.citation_style = options["style"] or report.citation_style
         report.include_unfinished = options["include_unfinished"]
         report.include_undated = not options["exclude_undated"]
-        report.citation_style = options["style"]
         try:
             report.full_clean()
         except ValidationError as error:
@@ -74,7 +77,8 @@ class Command(BaseCommand):
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
             ) from error
         report.save()
-        report.institutes.set(institutes)
+        if options["institutes"]:
+            report.institutes.set(institutes)
         self.stdout.write(f"Making “{report}” from the catalogue…")
         started = time.perf_counter()
 
