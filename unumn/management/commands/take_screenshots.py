@@ -26,6 +26,7 @@ SHOTS = [
     ),
     ("catalogue-phone.png", "/catalogue/?q=migration", 375, 812),
     ("publication.png", "/publications/migration-governance-global-south/", 1280, 1100),
+    ("report.png", "/reports/network-contribution-2018/", 1280, 1100),
 ]
 
 
@@ -39,7 +40,7 @@ class ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class Command(BaseCommand):
-    help = "Photograph the home, institute, catalogue (desktop and phone) and publication pages."
+    help = "Photograph the home, institute, catalogue (desktop, phone), publication and report pages."
 
     def add_arguments(self, parser):
         parser.add_argument("--out", default="docs/screenshots")
