@@ -47,6 +47,7 @@ CSV_COLUMNS = (
     "pages", "publisher", "place", "doi", "isbn", "url", "stage", "summary",
 )  # fmt: skip
 MAX_RECORDS = 5_000
+TOO_MANY = f"At most {MAX_RECORDS:,} records at a time; split the file."
 
 
 class ImportError_(ValueError):  # noqa: N801 - not the builtin
@@ -107,7 +108,7 @@ def read(data, fmt):
         fmt
     ](data)
     if len(records) > MAX_RECORDS:
-        raise ImportError_(f"At most {MAX_RECORDS:,} records at a time; split the file.")
+        raise ImportError_(TOO_MANY)
     if not records:
         raise ImportError_("No records found in this file.")
     for record in records:
@@ -325,6 +326,8 @@ def _read_csv_rows(data):
         )
     records = []
     for row in reader:
+        if len(records) == MAX_RECORDS:  # no need to read the rest of a file refused
+            raise ImportError_(TOO_MANY)
         where = f"line {reader.line_num}"
         row = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
         if not row.get("title"):
