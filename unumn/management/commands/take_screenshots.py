@@ -40,7 +40,7 @@ class ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class Command(BaseCommand):
-    help = "Photograph the home, institute, catalogue (desktop, phone), publication and report pages."
+    help = "Photograph the home, institute, catalogue, publication and report pages."
 
     def add_arguments(self, parser):
         parser.add_argument("--out", default="docs/screenshots")
