@@ -54,8 +54,8 @@ from unumn.permissions import (
     entries_publishable_by,
     may_edit_report,
     may_edit_vocabulary,
+    may_finalise,
     may_publish,
-    publishing_institute_ids,
     publishing_state,
     theme_proposals_visible_to,
     to_the_second,
@@ -983,14 +983,6 @@ def save_failure(error):
     return None
 
 
-def may_finalise(user, report):
-    """Publishing a report is publishing its institutes' work: a network editor's, or a
-    reviewer's of each of its institutes."""
-    reviewed = publishing_institute_ids(user)
-    institutes = {institute.pk for institute in report.institutes.all()}
-    return reviewed is None or bool(institutes) and institutes <= reviewed
-
-
 class ReportForm(forms.ModelForm):
     """A report's form: its citation style among those offered; an institute editor's
     report is limited to some of their institutes."""
@@ -1013,11 +1005,12 @@ class ReportForm(forms.ModelForm):
             "citation_style",
         ]
 
-    def __init__(self, *args, user, **kwargs):
+    editor = None  # who fills it in: set by ReportAdmin.get_form, as for entries
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         self.fields["citation_style"].choices = list(kinds.citation_styles().items())
-        editable = editable_institute_ids(user)
+        editable = editable_institute_ids(self.editor)
         if editable is not None:
             field = self.fields["institutes"]
             field.queryset = field.queryset.filter(pk__in=editable)
@@ -1026,7 +1019,7 @@ class ReportForm(forms.ModelForm):
 
     def clean_institutes(self):
         institutes = self.cleaned_data["institutes"]
-        if not may_edit_report(self.user, [i.pk for i in institutes]):
+        if not may_edit_report(self.editor, [i.pk for i in institutes]):
             raise ValidationError("Choose one or more of the institutes you edit.")
         return institutes
 
@@ -1056,12 +1049,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-
-        class WithUser(form):
-            def __init__(self, *args, **inner):
-                super().__init__(*args, user=request.user, **inner)
-
-        return WithUser
+        return type(form.__name__, (form,), {"editor": request.user})
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("institutes")

@@ -128,6 +128,15 @@ def may_edit_report(user, report_institute_ids):
     return bool(report_institute_ids) and set(report_institute_ids) <= editable
 
 
+def may_finalise(user, report):
+    """Publishing a report is publishing its institutes' work: a network editor's, or a
+    reviewer's of each of its institutes (a report of the whole network: a network
+    editor's only)."""
+    reviewed = publishing_institute_ids(user)
+    institutes = {institute.pk for institute in report.institutes.all()}
+    return reviewed is None or bool(institutes) and institutes <= reviewed
+
+
 def may_publish(user, institute_ids):
     """May the user publish an entry of these institutes (any one of them is theirs to
     review)?"""

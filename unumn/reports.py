@@ -24,9 +24,9 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from unumn import kinds
+from unumn import kinds, vocabulary
 from unumn.catalogue import public_selection
-from unumn.models import Country, Entry, Institute, Involvement, Report
+from unumn.models import Entry, Institute, Involvement, Report
 
 # A publication's stages that a report leaves out unless it asks for them.
 UNFINISHED = {"in_preparation", "under_review"}
@@ -120,11 +120,11 @@ def entries_of(report):
         .with_specific()
         .order_by("date", "title", "pk")
     )
-    _read_links([entry.pk for entry in entries], {entry.pk: entry for entry in entries})
+    vocabulary.attach_links(entries)  # one query, as rows (no queryset per entry)
     chosen = {institute.pk for institute in report.institutes.all()}
     listed = []
     for entry in entries:
-        if chosen and not chosen & {institute.pk for institute in entry.linked_institutes}:
+        if chosen and not chosen & {institute.pk for institute in entry.institutes.all()}:
             continue
         if not report.include_unfinished:
             if getattr(entry.specific, "publication_status", None) in UNFINISHED:
@@ -133,27 +133,6 @@ def entries_of(report):
             listed.append(entry)
     _read_references(listed)
     return listed
-
-
-def _read_links(ids, by_id):
-    """Each entry's institutes, countries and organisations (by role), read with one
-    query each as rows: Django's prefetching makes a queryset per entry, which costs
-    more than the rows for a report of thousands."""
-    institutes = Institute.objects.in_bulk()
-    countries = Country.objects.in_bulk()
-    for entry in by_id.values():
-        entry.linked_institutes, entry.linked_countries, entry.linked_involvements = [], [], []
-    through = Entry.institutes.through.objects.filter(entry_id__in=ids)
-    for entry_id, institute_id in through.values_list("entry_id", "institute_id"):
-        by_id[entry_id].linked_institutes.append(institutes[institute_id])
-    through = Entry.countries.through.objects.filter(entry_id__in=ids)
-    for entry_id, code in through.values_list("entry_id", "country_id"):
-        by_id[entry_id].linked_countries.append(countries[code])
-    for entry in by_id.values():
-        entry.linked_countries.sort(key=lambda country: country.name)
-    involved = Involvement.objects.filter(entry_id__in=ids, role__in=ROLES).order_by("order", "pk")
-    for entry_id, role, name in involved.values_list("entry_id", "role", "organisation__name"):
-        by_id[entry_id].linked_involvements.append((role, name))
 
 
 def _read_references(entries):
@@ -188,12 +167,12 @@ def _sections(report):
 def _place(entry, sections):
     """The section an entry is listed under (the network's, else its first institute's
     among the report's), with the other institutes and its organisations by role."""
-    institutes = sorted(entry.linked_institutes, key=_order)
+    institutes = sorted(entry.institutes.all(), key=_order)
     home = next((i for i in institutes if i.pk in sections), None)
     entry.also = [i for i in institutes if i != home]
     entry.named_organisations = []
     for role in ROLES:
-        named = [name for linked_role, name in entry.linked_involvements if linked_role == role]
+        named = [i.organisation.name for i in entry.involvements.all() if i.role == role]
         if named:
             entry.named_organisations.append((Involvement.Role(role).label, named))
     entry.facts = facts(entry)
@@ -210,13 +189,12 @@ def facts(entry):
         for f in specific._meta.concrete_fields
         if f.name.endswith("_type") and f.choices
     ]
-    said += [specific.date_label, *specific.card_details()]
-    said.append(getattr(specific, "place_label", ""))
+    place = getattr(specific, "place_label", "")
+    said += [specific.date_label, *specific.card_details(), place]
     participants = getattr(specific, "participants", None)
     if participants:
         said.append(f"{participants:,} participants")
-    place = said[-1]
-    countries = [c.name for c in entry.linked_countries if c.name not in place]
+    countries = [c.name for c in entry.countries.all() if c.name not in place]
     if countries:
         count = f"{len(countries)} countries: " if len(countries) > 1 else ""
         said.append(count + ", ".join(countries))
